@@ -1,0 +1,170 @@
+"""Text of the per-VM ``flake.nix`` and ``default.nix``.
+
+``flake.nix`` is the library's ``templates/imageless/flake.nix`` with two
+edits: the ``nixos-flake`` url and one ``<pkg>-src`` input per source
+override. ``default.nix`` is composed from a VmConfig.
+"""
+
+from pathlib import Path
+
+from f.nix.common.errors import FlowInputError
+from f.nix.common.nix_syntax import nix_attr, nix_attr_path, nix_string, nix_string_list
+from f.nix.common.vm_config import SourceOverride, VmConfig
+
+TEMPLATE = Path("templates/imageless/flake.nix")
+LIBRARY_URL_PLACEHOLDER = '"path:/path/to/nixos-flake"'
+INPUTS_ANCHOR = 'nixpkgs.follows = "nixos-flake/nixpkgs";'
+INDENT = "  "
+
+
+def _one_line_containing(lines: list[str], needle: str, template: Path) -> int:
+    found = [index for index, line in enumerate(lines) if needle in line]
+    if len(found) != 1:
+        raise FlowInputError(
+            f"template {template} must contain {needle!r} exactly once (found "
+            f"{len(found)}); the flow edits the template there"
+        )
+    return found[0]
+
+
+def _source_input(override: SourceOverride, indent: str) -> list[str]:
+    if override.is_path:
+        fields = [("type", "path"), ("path", override.src)]
+    else:
+        fields = [("type", "git"), ("url", override.src)]
+        if override.ref is not None:
+            fields.append(("ref", override.ref))
+    inner = indent + INDENT
+    return [
+        f"{indent}{nix_attr(override.input_name)} = {{",
+        *(f"{inner}{name} = {nix_string(value)};" for name, value in fields),
+        f"{inner}flake = false;",
+        f"{indent}}};",
+    ]
+
+
+def render_flake(template_text: str, template: Path, library_dir: Path, config: VmConfig) -> str:
+    lines = template_text.splitlines()
+    url_line = _one_line_containing(lines, LIBRARY_URL_PLACEHOLDER, template)
+    lines[url_line] = lines[url_line].replace(
+        LIBRARY_URL_PLACEHOLDER, nix_string(f"path:{library_dir}")
+    )
+    anchor = _one_line_containing(lines, INPUTS_ANCHOR, template)
+    indent = lines[anchor][: len(lines[anchor]) - len(lines[anchor].lstrip())]
+    added = [line for override in config.overrides for line in _source_input(override, indent)]
+    lines[anchor + 1 : anchor + 1] = added
+    return "\n".join(lines) + "\n"
+
+
+def _block(opening: str, body: list[str], closing: str) -> list[str]:
+    return [opening, *(INDENT + line if line else line for line in body), closing]
+
+
+def _string_list(name: str, items: tuple[str, ...]) -> list[str]:
+    """``name = [ ... ];`` with one string per line, as nixfmt lays out long lists."""
+    if len(items) <= 1:
+        return [f"{name} = {nix_string_list(list(items))};"]
+    return _block(f"{name} = [", [nix_string(item) for item in items], "];")
+
+
+def _imports(config: VmConfig) -> list[str]:
+    modules = [nix_attr_path("nixos-flake", "nixosModules", "profiles", p) for p in config.profiles]
+    modules += [
+        nix_attr_path("nixos-flake", "nixosModules", "testSuites", s) for s in config.test_suites
+    ]
+    if config.shares:
+        modules.append(nix_attr_path("nixos-flake", "nixosModules", "mounts", "shares"))
+    if not modules:
+        return ["imports = [ ];"]
+    return _block("imports = [", modules, "];")
+
+
+def _user(config: VmConfig) -> list[str]:
+    lines = [f"nixos-flake.user.name = {nix_string(config.user_name)};"]
+    if config.extra_groups is not None:
+        lines += _string_list("nixos-flake.user.extraGroups", config.extra_groups)
+    return lines
+
+
+def _ssh_keys(config: VmConfig) -> list[str]:
+    if not config.ssh_keys:
+        return ["# No ssh_keys given: SSH is key-only, so nobody can log in over SSH."]
+    lines: list[str] = []
+    for user in ("root", config.user_name):
+        option = nix_attr_path("users", "users", user, "openssh", "authorizedKeys", "keys")
+        lines += _block(f"{option} = [", [nix_string(key) for key in config.ssh_keys], "];")
+    return lines
+
+
+def _shares(config: VmConfig) -> list[str]:
+    if not config.shares:
+        return []
+    body: list[str] = []
+    for mount_point, share in sorted(config.shares.items()):
+        body += _block(
+            f"{nix_attr(mount_point)} = {{",
+            [
+                f"tag = {nix_string(share.tag)};",
+                f"options = {nix_string_list(share.options)};",
+            ],
+            "};",
+        )
+    return _block("nixos-flake.shares = {", body, "};")
+
+
+def _extra_packages(config: VmConfig) -> list[str]:
+    if not config.extra_packages:
+        return []
+    packages = [nix_attr_path("pkgs", *path.split(".")) for path in config.extra_packages]
+    return _block("environment.systemPackages = [", packages, "];")
+
+
+def _overrides(config: VmConfig) -> list[str]:
+    if not config.overrides:
+        return []
+    entries: list[str] = []
+    for override in config.overrides:
+        settings = [f"src = {nix_attr_path('inputs', override.input_name)};"]
+        settings += [
+            f"{nix_attr(name)} = {nix_string(value)};"
+            for name, value in sorted(override.attrs.items())
+        ]
+        recipe = nix_attr_path("prev", override.pkg)
+        entries += _block(
+            f"{nix_attr(override.pkg)} = {recipe}.overrideAttrs (old: {{",
+            settings,
+            "});",
+        )
+    overlay = _block("(final: prev: {", entries, "})")
+    # mkAfter: the library's own overlay, which makes these recipes accept a
+    # new src, must apply first.
+    return _block("nixpkgs.overlays = lib.mkAfter [", overlay, "];")
+
+
+def render_default(config: VmConfig) -> str:
+    sections = [
+        _imports(config),
+        [f"networking.hostName = {nix_string(config.vm_name)};"],
+        _user(config) + [f"{nix_attr_path(*option)} = true;" for option in config.gated_options],
+        _ssh_keys(config),
+        _shares(config),
+        _extra_packages(config),
+        _overrides(config),
+    ]
+    body: list[str] = []
+    for section in filter(None, sections):
+        if body:
+            body.append("")
+        body += section
+    header = [
+        f"# Rendered by f/nix/build/render_config for VM {config.vm_name}.",
+        "# Every run of the flow rewrites this file; change the flow's inputs instead.",
+        "{",
+        "  lib,",
+        "  pkgs,",
+        "  inputs,",
+        "  nixos-flake,",
+        "  ...",
+        "}:",
+    ]
+    return "\n".join(header + _block("{", body, "}")) + "\n"

@@ -1,0 +1,402 @@
+"""The typed description of one VM's config, validated before anything is written.
+
+The ``Literal`` sets mirror the nixos-flake library's module names; a test
+checks them against the library and against render_config's ``main()``.
+"""
+
+import binascii
+import os
+import re
+import struct
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from f.nix.common.errors import FlowInputError
+from f.nix.common.nix_syntax import is_identifier
+
+ProfileName = Literal["build-tools", "controller", "devel", "monitoring"]
+TestSuiteName = Literal[
+    "blktests", "fstests", "gitr", "ltp", "mmtests", "pynfs", "selftests", "sysbench"
+]
+
+PROFILES: tuple[str, ...] = get_args(ProfileName)
+TEST_SUITES: tuple[str, ...] = get_args(TestSuiteName)
+# controller is a host role (libvirtd in the guest): available, never featured.
+FEATURED_PROFILES: tuple[str, ...] = ("build-tools", "devel", "monitoring")
+FEATURED_TEST_SUITES: tuple[str, ...] = TEST_SUITES
+# Profiles that only act when their enable option is set.
+GATED_PROFILES: dict[str, tuple[str, ...]] = {
+    "controller": ("nixos-flake", "controller", "enable"),
+    "monitoring": ("nixos-flake", "monitoring", "enable"),
+}
+
+SSH_KEY_TYPES = (
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+)
+# Mounted by the imageless backend itself.
+RESERVED_MOUNT_POINTS = ("/", "/nix", "/nix/store", "/lib/modules")
+RESERVED_SHARE_TAGS = ("store", "modules")
+# Accounts NixOS or the library's suites create themselves.
+RESERVED_USER_NAMES = ("root", "nobody", "sshd", "nixbld", "messagebus", "fsgqa", "fsgqa2")
+URL_SCHEMES = ("https", "http", "ssh", "git", "file")
+
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_POSIX_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
+_SHARE_TAG = re.compile(r"[A-Za-z0-9_.-]{1,36}")
+_MOUNT_OPTION = re.compile(r"[A-Za-z0-9_.=:/+@-]+")
+_PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_ATTR_COMPONENT = re.compile(r"[A-Za-z_][A-Za-z0-9_'-]*")
+
+
+def _no_nul(text: str) -> str:
+    if "\0" in text:
+        raise ValueError(f"{text!r} contains a NUL character, which Nix strings cannot hold")
+    return text
+
+
+def check_vm_name(name: str) -> str:
+    if _HOST_NAME.fullmatch(name) is None:
+        raise ValueError(
+            f"{name!r} is not allowed; a VM name is also its host name and directory: "
+            "1 to 63 lowercase letters, digits and '-', not starting or ending with '-'"
+        )
+    return name
+
+
+def check_user_name(name: str) -> str:
+    if _POSIX_NAME.fullmatch(name) is None:
+        raise ValueError(
+            f"{name!r} is not allowed; a user name is 1 to 32 of lowercase letters, "
+            "digits, '_' and '-', starting with a letter or '_'"
+        )
+    if name in RESERVED_USER_NAMES:
+        raise ValueError(
+            f"{name!r} is not allowed; the guest creates it itself "
+            f"(reserved: {', '.join(RESERVED_USER_NAMES)})"
+        )
+    return name
+
+
+def check_ssh_public_key(key: str) -> str:
+    """An OpenSSH public key line: type, base64 body, optional comment; normalised."""
+    if any(char in key for char in "\r\n\0"):
+        raise ValueError("one public key per entry, without line breaks or NUL")
+    parts = key.strip().split(None, 2)
+    if len(parts) < 2:
+        raise ValueError(
+            f"{key!r} is not an OpenSSH public key; expected '<type> <base64 key> [comment]'"
+        )
+    key_type, body = parts[0], parts[1]
+    if key_type not in SSH_KEY_TYPES:
+        raise ValueError(
+            f"key type {key_type!r} is not allowed; allowed: {', '.join(SSH_KEY_TYPES)} "
+            "(a private key or an options prefix is never accepted)"
+        )
+    try:
+        blob = binascii.a2b_base64(body, strict_mode=True)
+        (length,) = struct.unpack(">I", blob[:4])
+        embedded_type = blob[4 : 4 + length].decode("ascii")
+    except (binascii.Error, struct.error, UnicodeDecodeError):
+        raise ValueError(
+            f"the body {body[:24]!r} of this {key_type} key is not a base64 OpenSSH key blob"
+        ) from None
+    if embedded_type != key_type:
+        raise ValueError(
+            f"the key body says {embedded_type!r} but the line says {key_type!r}; "
+            "paste the public key line unchanged"
+        )
+    comment = parts[2].strip() if len(parts) == 3 else ""
+    if any(not char.isprintable() for char in comment):
+        raise ValueError(f"the comment {comment!r} holds control characters")
+    return " ".join(filter(None, (key_type, body, comment)))
+
+
+def check_mount_point(path: str) -> str:
+    _no_nul(path)
+    if not path.startswith("/") or os.path.normpath(path) != path or path.startswith("//"):
+        raise ValueError(
+            f"mount point {path!r} is not allowed; it must be an absolute, normalised "
+            "path (no '.', '..', '//' or trailing '/')"
+        )
+    if path in RESERVED_MOUNT_POINTS or path.startswith(("/nix/", "/lib/modules/")):
+        raise ValueError(
+            f"mount point {path!r} is not allowed; the imageless backend mounts "
+            f"{', '.join(RESERVED_MOUNT_POINTS)} itself"
+        )
+    return path
+
+
+def check_share_tag(tag: str) -> str:
+    if _SHARE_TAG.fullmatch(tag) is None:
+        raise ValueError(
+            f"virtiofs tag {tag!r} is not allowed; 1 to 36 letters, digits, '_', '.' or '-'"
+        )
+    if tag in RESERVED_SHARE_TAGS:
+        raise ValueError(
+            f"virtiofs tag {tag!r} is not allowed; the backend uses "
+            f"{', '.join(RESERVED_SHARE_TAGS)} itself"
+        )
+    return tag
+
+
+def check_mount_option(option: str) -> str:
+    if _MOUNT_OPTION.fullmatch(option) is None:
+        raise ValueError(
+            f"mount option {option!r} is not allowed; one option per entry, made of "
+            "letters, digits and _ . = : / + @ - (no commas or blanks)"
+        )
+    return option
+
+
+def check_attribute_path(path: str) -> str:
+    """A nixpkgs attribute path such as ``strace`` or ``linuxPackages.cpupower``."""
+    if not all(_ATTR_COMPONENT.fullmatch(part) and is_identifier(part) for part in path.split(".")):
+        raise ValueError(
+            f"{path!r} is not a nixpkgs attribute path; expected names like 'strace' or "
+            "'linuxPackages.cpupower'"
+        )
+    return path
+
+
+def check_git_ref(ref: str) -> str:
+    bad = (
+        not ref
+        or ref.startswith(("/", "-", "."))
+        or ref.endswith(("/", ".", ".lock"))
+        or ".." in ref
+        or "@{" in ref
+        or "//" in ref
+        or ref == "@"
+        or any(char in ref for char in " ~^:?*[\\")
+        or any(not char.isprintable() for char in ref)
+    )
+    if bad:
+        raise ValueError(f"ref {ref!r} is not a valid git branch or tag name")
+    return ref
+
+
+VmName = Annotated[str, AfterValidator(check_vm_name)]
+UserName = Annotated[str, AfterValidator(check_user_name)]
+GroupName = Annotated[str, AfterValidator(check_user_name)]
+SshPublicKey = Annotated[str, AfterValidator(check_ssh_public_key)]
+MountPoint = Annotated[str, AfterValidator(check_mount_point)]
+ShareTag = Annotated[str, AfterValidator(check_share_tag)]
+MountOption = Annotated[str, AfterValidator(check_mount_option)]
+AttributePath = Annotated[str, AfterValidator(check_attribute_path)]
+NixText = Annotated[str, AfterValidator(_no_nul)]
+
+
+class Share(BaseModel):
+    """One virtiofs share, mounted in the guest at the key it is stored under."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tag: ShareTag
+    options: list[MountOption] = Field(default_factory=list)
+
+
+class SourceOverride(BaseModel):
+    """Build ``pkg`` from another source: a local checkout or a git URL."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pkg: str
+    src: str
+    ref: str | None = None
+    attrs: dict[str, NixText] = Field(default_factory=dict)
+
+    @field_validator("pkg")
+    @classmethod
+    def _check_pkg(cls, pkg: str) -> str:
+        if _PACKAGE_NAME.fullmatch(pkg) is None or not is_identifier(pkg):
+            raise ValueError(
+                f"{pkg!r} is not a nixpkgs package name; expected a top-level attribute "
+                "such as 'fio', 'xfstests', 'xfsprogs' or 'libbpf-tools'"
+            )
+        return pkg
+
+    @field_validator("src")
+    @classmethod
+    def _check_src(cls, src: str) -> str:
+        _no_nul(src)
+        if src.startswith("/"):
+            if os.path.normpath(src) != src or src.startswith("//"):
+                raise ValueError(f"{src!r} is not a normalised absolute path")
+            return src
+        parts = urlsplit(src)
+        if parts.scheme not in URL_SCHEMES or (parts.scheme != "file" and not parts.netloc):
+            raise ValueError(
+                f"{src!r} is neither an absolute path nor a URL; allowed: /absolute/path "
+                f"or a URL with scheme {', '.join(URL_SCHEMES)}"
+            )
+        if any(char.isspace() for char in src):
+            raise ValueError(f"URL {src!r} contains blanks")
+        return src
+
+    @field_validator("ref")
+    @classmethod
+    def _check_ref(cls, ref: str | None) -> str | None:
+        return None if ref is None else check_git_ref(ref)
+
+    @field_validator("attrs")
+    @classmethod
+    def _check_attrs(cls, attrs: dict[str, str]) -> dict[str, str]:
+        for name in attrs:
+            if name == "src" or not is_identifier(name):
+                raise ValueError(
+                    f"attribute {name!r} is not allowed; attrs names are Nix identifiers "
+                    "other than 'src' (src comes from the override itself)"
+                )
+        return attrs
+
+    @model_validator(mode="after")
+    def _ref_needs_url(self) -> "SourceOverride":
+        if self.ref is not None and self.is_path:
+            raise ValueError(
+                f"ref {self.ref!r} is only allowed with a git URL; src {self.src!r} is a "
+                "path (check out the ref there instead)"
+            )
+        return self
+
+    @property
+    def is_path(self) -> bool:
+        return self.src.startswith("/")
+
+    @property
+    def input_name(self) -> str:
+        return f"{self.pkg}-src"
+
+
+def _ordered_unique(selected: list[str], universe: tuple[str, ...]) -> tuple[str, ...]:
+    """The selection in the library's order, each once, so equal selections render equally."""
+    return tuple(name for name in universe if name in set(selected))
+
+
+class VmConfig(BaseModel):
+    """Everything render_config turns into one VM's ``default.nix``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    vm_name: VmName = "nixos"
+    user_name: UserName = "kdevops"
+    profiles: tuple[ProfileName, ...] = FEATURED_PROFILES
+    test_suites: tuple[TestSuiteName, ...] = FEATURED_TEST_SUITES
+    shares: dict[MountPoint, Share] = Field(default_factory=dict)
+    ssh_keys: tuple[SshPublicKey, ...] = ()
+    overrides: tuple[SourceOverride, ...] = ()
+    extra_groups: tuple[GroupName, ...] | None = None
+    extra_packages: tuple[AttributePath, ...] = ()
+
+    @field_validator("profiles", mode="before")
+    @classmethod
+    def _featured_profiles(cls, value: Any) -> Any:
+        return FEATURED_PROFILES if value is None else value
+
+    @field_validator("test_suites", mode="before")
+    @classmethod
+    def _featured_suites(cls, value: Any) -> Any:
+        return FEATURED_TEST_SUITES if value is None else value
+
+    @field_validator("profiles")
+    @classmethod
+    def _order_profiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _ordered_unique(list(value), PROFILES)
+
+    @field_validator("test_suites")
+    @classmethod
+    def _order_suites(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _ordered_unique(list(value), TEST_SUITES)
+
+    @field_validator("shares", mode="before")
+    @classmethod
+    def _share_shorthand(cls, value: Any) -> Any:
+        """Accept ``{"/mnt/src": "src"}`` as ``{"/mnt/src": {"tag": "src"}}``."""
+        if isinstance(value, dict):
+            return {
+                mount: {"tag": share} if isinstance(share, str) else share
+                for mount, share in value.items()
+            }
+        return {} if value is None else value
+
+    @field_validator("extra_groups", mode="before")
+    @classmethod
+    def _empty_groups_mean_default(cls, value: Any) -> Any:
+        """[] (the form's default) keeps the library's groups rather than removing all."""
+        return value or None
+
+    @field_validator("ssh_keys", "overrides", "extra_packages", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return () if value is None else value
+
+    @field_validator("ssh_keys")
+    @classmethod
+    def _unique_keys(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("overrides")
+    @classmethod
+    def _one_override_per_package(
+        cls, value: tuple[SourceOverride, ...]
+    ) -> tuple[SourceOverride, ...]:
+        seen: set[str] = set()
+        for override in value:
+            if override.pkg in seen:
+                raise ValueError(f"package {override.pkg!r} is overridden twice; keep one entry")
+            seen.add(override.pkg)
+        return value
+
+    @property
+    def gated_options(self) -> list[tuple[str, ...]]:
+        return [GATED_PROFILES[name] for name in self.profiles if name in GATED_PROFILES]
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """``shares["/mnt/src"].tag`` style paths into the inputs."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part == "[key]":
+            text += " (the key)"
+        elif not text:
+            text = part
+        elif is_identifier(part):
+            text += f".{part}"
+        else:
+            text += f"[{part!r}]"
+    return text
+
+
+def format_validation_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        message = item["msg"].removeprefix("Value error, ")
+        location = _location(tuple(item["loc"]))
+        # Our own checks (value_error) already quote the value; pydantic's do not.
+        if item["type"] != "value_error":
+            message = f"{message}; got {item['input']!r}"
+        lines.append(f"{location}: {message}")
+    return "invalid input:\n  " + "\n  ".join(lines)
+
+
+def parse_vm_config(**inputs: Any) -> VmConfig:
+    """Validate raw step inputs (None meaning "the default") into a VmConfig."""
+    given = {name: value for name, value in inputs.items() if value is not None}
+    try:
+        return VmConfig(**given)
+    except ValidationError as error:
+        raise FlowInputError(format_validation_error(error)) from None
