@@ -1,0 +1,57 @@
+"""Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock."""
+
+from f.nix.common.flake_lock import pinned, read_lock, source_inputs
+from f.nix.common.joblog import log
+from f.nix.common.nix_command import FLAKE_UPDATE_SINCE, NixVersion, nix_version, run_nix
+from f.nix.common.workdirs import existing_config_dir
+
+LIBRARY_INPUT = "nixos-flake"
+NIXPKGS_INPUT = "nixos-flake/nixpkgs"
+
+
+def lock_args(
+    flake_ref: str, version: NixVersion, update_inputs: list[str], nixpkgs: str
+) -> list[str]:
+    """The nix arguments that lock ``flake_ref``, re-locking ``update_inputs``.
+
+    Nix 2.19 replaced ``nix flake lock --update-input X`` with
+    ``nix flake update --flake REF X``; a plain lock is the same everywhere.
+    """
+    if not update_inputs:
+        args = ["flake", "lock", flake_ref]
+    elif version >= FLAKE_UPDATE_SINCE:
+        args = ["flake", "update", "--flake", flake_ref, *update_inputs]
+    else:
+        args = ["flake", "lock", flake_ref]
+        for name in update_inputs:
+            args += ["--update-input", name]
+    if nixpkgs:
+        args += ["--override-input", NIXPKGS_INPUT, nixpkgs]
+    return args
+
+
+def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
+    """Lock the config in ``config_dir`` (``nix flake lock path:<config_dir>``).
+
+    Every ``<pkg>-src`` source override is re-locked on each run, so a new
+    commit in a checkout is picked up without a manual bump.
+    update: also re-pin the nixos-flake library to its current content.
+    nixpkgs: a flake reference (``path:/srv/nixpkgs``, ``github:NixOS/nixpkgs/<rev>``)
+    that replaces the library's nixpkgs; it is recorded in flake.lock and kept
+    by later runs until ``update`` re-pins the library.
+    """
+    directory = existing_config_dir(config_dir)
+    nixpkgs = nixpkgs.strip()
+    before = read_lock(directory)
+    update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
+    run_nix(lock_args(f"path:{directory}", nix_version(), update_inputs, nixpkgs))
+    after = read_lock(directory)
+    inputs = pinned(after)
+    for name, locked in inputs.items():
+        log(f"locked {name}: {locked}")
+    return {
+        "config_dir": str(directory),
+        "flake_lock": str(directory / "flake.lock"),
+        "changed": before != after,
+        "inputs": inputs,
+    }

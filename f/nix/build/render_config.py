@@ -1,0 +1,85 @@
+"""Step 1 of f/nix/build: write the per-VM flake.nix and default.nix, and print both."""
+
+import os
+from typing import Literal
+
+from f.nix.common.atomic_files import write_text_atomic
+from f.nix.common.errors import FlowInputError
+from f.nix.common.joblog import log, log_file
+from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
+from f.nix.common.vm_config import parse_vm_config
+from f.nix.common.workdirs import config_dir_for, library_dir
+
+
+def main(
+    vm_name: str = "nixos",
+    user_name: str = "kdevops",
+    profiles: list[Literal["build-tools", "controller", "devel", "monitoring"]] | None = None,
+    test_suites: list[
+        Literal["blktests", "fstests", "gitr", "ltp", "mmtests", "pynfs", "selftests", "sysbench"]
+    ]
+    | None = None,
+    shares: dict | None = None,
+    ssh_keys: list[str] | None = None,
+    overrides: list[dict] | None = None,
+    extra_groups: list[str] | None = None,
+    extra_packages: list[str] | None = None,
+) -> dict:
+    """Render the config of VM ``vm_name`` under ``$WORKERS_DIR/$WORKER_INDEX/nix/``.
+
+    profiles / test_suites: None selects the featured default (profiles devel,
+    build-tools, monitoring and every suite); [] selects none.
+    shares: {"/guest/mount/point": {"tag": "virtiofs-tag", "options": ["ro"]}}
+    (a bare tag string is accepted as the value too).
+    overrides: [{"pkg": "fio", "src": "/abs/checkout" or a git URL,
+    "ref": "branch (URLs only)", "attrs": {"version": "..."}}].
+    extra_groups: the user's supplementary groups, replacing the library's
+    default; None or [] keeps the default.
+    """
+    config = parse_vm_config(
+        vm_name=vm_name,
+        user_name=user_name,
+        profiles=profiles,
+        test_suites=test_suites,
+        shares=shares,
+        ssh_keys=ssh_keys,
+        overrides=overrides,
+        extra_groups=extra_groups,
+        extra_packages=extra_packages,
+    )
+    for override in config.overrides:
+        if override.is_path and not os.path.exists(override.src):
+            raise FlowInputError(
+                f"overrides: src {override.src!r} of package {override.pkg!r} does not "
+                "exist on this worker"
+            )
+    library = library_dir()
+    template = library / TEMPLATE
+    if not template.is_file():
+        raise FlowInputError(
+            f"template missing: {template} does not exist; the nixos-flake library at "
+            f"{library} is incomplete"
+        )
+    flake_nix = render_flake(template.read_text(encoding="utf-8"), template, library, config)
+    default_nix = render_default(config)
+    config_dir = config_dir_for(config.vm_name)
+
+    config_dir.mkdir(parents=True, exist_ok=True)
+    # default.nix first: a crash in between leaves the old flake.nix, whose
+    # inputs the new default.nix may not need, rather than the reverse.
+    changed = [
+        name
+        for name, text in (("default.nix", default_nix), ("flake.nix", flake_nix))
+        if write_text_atomic(config_dir / name, text)
+    ]
+    log_file(str(config_dir / "flake.nix"), flake_nix)
+    log_file(str(config_dir / "default.nix"), default_nix)
+    log(f"rendered {config_dir}: {', '.join(changed) + ' changed' if changed else 'unchanged'}")
+    return {
+        "config_dir": str(config_dir),
+        "vm_name": config.vm_name,
+        "library_dir": str(library),
+        "profiles": list(config.profiles),
+        "test_suites": list(config.test_suites),
+        "changed": changed,
+    }

@@ -1,0 +1,132 @@
+"""Run the ``nix`` CLI: every call logged, flakes enabled per call, output streamed."""
+
+import functools
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from f.nix.common.joblog import log
+
+FLAKES = ("--extra-experimental-features", "nix-command flakes")
+STDERR_TAIL_LINES = 40
+
+
+class NixNotFoundError(RuntimeError):
+    pass
+
+
+class NixCommandError(RuntimeError):
+    def __init__(self, argv: Sequence[str], returncode: int, stderr_tail: Sequence[str]):
+        self.argv = list(argv)
+        self.returncode = returncode
+        self.stderr_tail = list(stderr_tail)
+        tail = "\n".join(self.stderr_tail) or "(nix printed nothing on stderr)"
+        super().__init__(
+            f"nix failed with exit status {returncode}: {shlex.join(self.argv)}\n"
+            f"last lines of its output:\n{tail}"
+        )
+
+
+@dataclass(frozen=True, order=True)
+class NixVersion:
+    major: int
+    minor: int
+    patch: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> "NixVersion":
+        """Parse ``nix --version`` output, e.g. ``nix (Nix) 2.8.0``.
+
+        Distributions such as Determinate Nix print their own version first and
+        the Nix version last, so the last version number on the line wins.
+        """
+        numbers = re.findall(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+        if not numbers:
+            raise RuntimeError(f"cannot read a version from `nix --version`: {text.strip()!r}")
+        major, minor, patch = numbers[-1]
+        return cls(int(major), int(minor), int(patch or 0))
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+# `nix flake update [--flake REF] INPUT...` replaced `nix flake lock --update-input`.
+FLAKE_UPDATE_SINCE = NixVersion(2, 19)
+MINIMUM = NixVersion(2, 4)
+
+
+def nix_executable() -> str:
+    found = shutil.which("nix")
+    if found is None:
+        raise NixNotFoundError(
+            "`nix` is not on PATH. Install Nix 2.4 or newer (Debian/Ubuntu: "
+            "`apt-get install nix-bin`; elsewhere see https://nixos.org/download) and "
+            "put it on the worker's PATH."
+        )
+    return found
+
+
+def nix_argv(args: Sequence[str]) -> list[str]:
+    return ["nix", *FLAKES, *args]
+
+
+def _pump_stderr(stream: IO[str], tail: deque[str]) -> None:
+    for line in stream:
+        line = line.rstrip("\n")
+        tail.append(line)
+        log(line)
+
+
+def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> str:
+    """Run ``nix <flakes> args``; stream its stderr to the log and return its stdout.
+
+    Raises NixCommandError (with the command and the tail of stderr) on failure.
+    """
+    executable = nix_executable()
+    argv = nix_argv(args)
+    log(f"+ {shlex.join(argv)}")
+    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+    process = subprocess.Popen(
+        [executable, *argv[1:]],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
+    pump = threading.Thread(target=_pump_stderr, args=(process.stderr, tail), daemon=True)
+    pump.start()
+    try:
+        assert process.stdout is not None
+        stdout = process.stdout.read()
+        returncode = process.wait()
+    finally:
+        if process.poll() is None:
+            # Interrupted (job cancelled, Ctrl-C): do not leave nix running.
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        pump.join(timeout=5)
+    if returncode != 0:
+        raise NixCommandError(argv, returncode, tail)
+    return stdout
+
+
+@functools.cache
+def nix_version() -> NixVersion:
+    """The version of the ``nix`` on PATH, asked once per process."""
+    version = NixVersion.parse(run_nix(["--version"]))
+    if version < MINIMUM:
+        raise NixNotFoundError(f"nix {version} is too old: flakes need Nix {MINIMUM} or newer")
+    return version
