@@ -1,0 +1,1 @@
+"""Run a Windmill flow file on this machine, without a Windmill server."""

@@ -1,0 +1,123 @@
+"""Run a flow's modules in order, as a Windmill worker with same_worker would."""
+
+import importlib
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from localflow.transforms import UNDEFINED, evaluate
+
+
+class FlowDefinitionError(ValueError):
+    pass
+
+
+class FlowInputsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    script_path: str
+    input_transforms: dict[str, dict]
+    attempts: int
+    retry_seconds: float
+
+
+def _retry(module: dict) -> tuple[int, float]:
+    constant = (module.get("retry") or {}).get("constant") or {}
+    exponential = (module.get("retry") or {}).get("exponential") or {}
+    if exponential:
+        return int(exponential.get("attempts", 0)), float(exponential.get("seconds", 0))
+    return int(constant.get("attempts", 0)), float(constant.get("seconds", 0))
+
+
+def load_flow(flow_file: Path) -> tuple[dict, list[Step]]:
+    document = yaml.safe_load(flow_file.read_text(encoding="utf-8"))
+    steps = []
+    for module in document["value"]["modules"]:
+        value = module["value"]
+        if value.get("type") != "script" or "path" not in value:
+            raise FlowDefinitionError(
+                f"module {module.get('id')!r}: only workspace scripts (type: script) run locally"
+            )
+        attempts, seconds = _retry(module)
+        steps.append(
+            Step(module["id"], value["path"], value.get("input_transforms", {}), attempts, seconds)
+        )
+    return document.get("schema") or {}, steps
+
+
+def resolve_inputs(schema: dict, given: dict) -> dict:
+    """Schema defaults for what is not given, then the same validation the server's form applies."""
+    if not isinstance(given, dict):
+        raise FlowInputsError(f"flow inputs must be a JSON object, got {given!r}")
+    properties = schema.get("properties", {})
+    unknown = sorted(set(given) - set(properties))
+    if unknown:
+        raise FlowInputsError(
+            f"unknown flow input(s) {', '.join(unknown)}; allowed: {', '.join(properties)}"
+        )
+    inputs = {
+        name: spec["default"] for name, spec in properties.items() if "default" in spec
+    } | given
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(inputs), key=lambda e: list(e.path)
+    )
+    if errors:
+        raise FlowInputsError(
+            "invalid flow inputs:\n  "
+            + "\n  ".join(
+                f"{'.'.join(map(str, e.path)) or '(inputs)'}: {e.message}" for e in errors
+            )
+        )
+    return inputs
+
+
+def script_main(script_path: str) -> Callable[..., Any]:
+    """``f/nix/build/render_config`` -> the ``main`` of f/nix/build/render_config.py."""
+    return importlib.import_module(script_path.replace("/", ".")).main
+
+
+def run_flow(
+    flow_file: Path,
+    given: dict,
+    on_step: Callable[[Step], None] = lambda step: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Any:
+    schema, steps = load_flow(flow_file)
+    flow_input = resolve_inputs(schema, given)
+    results: dict[str, Any] = {}
+    previous: Any = None
+    for step in steps:
+        on_step(step)
+        context = {"flow_input": flow_input, "results": results, "previous_result": previous}
+        args = {
+            name: value
+            for name, transform in step.input_transforms.items()
+            if (value := evaluate(transform, context)) is not UNDEFINED
+        }
+        main = script_main(step.script_path)
+        for attempt in range(step.attempts + 1):
+            try:
+                previous = main(**args)
+                break
+            except Exception as error:
+                if attempt == step.attempts:
+                    raise
+                print(
+                    f"step {step.id} failed ({error}); retry {attempt + 1} of "
+                    f"{step.attempts} in {step.retry_seconds:g} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                sleep(step.retry_seconds)
+        results[step.id] = previous
+    return previous

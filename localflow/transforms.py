@@ -1,0 +1,41 @@
+"""Windmill input transforms, for the subset that flow files here use.
+
+Windmill evaluates ``javascript`` transforms in a JS runtime. Flows here only
+read properties (``flow_input.vm_name``, ``results.render_config.config_dir``,
+``previous_result.x``), so that is what the local runner evaluates; anything
+else is refused by name rather than guessed at.
+"""
+
+import re
+from typing import Any
+
+UNDEFINED = object()
+_PROPERTY_PATH = re.compile(
+    r"(flow_input|results|previous_result)((?:\.[A-Za-z_$][A-Za-z0-9_$]*)*)"
+)
+
+
+class TransformError(ValueError):
+    pass
+
+
+def evaluate(transform: dict, context: dict[str, Any]) -> Any:
+    """The value of one input transform, or UNDEFINED (the parameter is then left out)."""
+    kind = transform.get("type")
+    if kind == "static":
+        return transform.get("value", UNDEFINED)
+    if kind != "javascript":
+        raise TransformError(f"input transform type {kind!r} is not supported locally")
+    expression = str(transform.get("expr", "")).strip()
+    match = _PROPERTY_PATH.fullmatch(expression)
+    if match is None:
+        raise TransformError(
+            f"the local runner evaluates only property paths such as flow_input.name or "
+            f"results.step.key; cannot evaluate {expression!r}"
+        )
+    value = context.get(match.group(1), UNDEFINED)
+    for name in filter(None, match.group(2).split(".")):
+        if not isinstance(value, dict):
+            raise TransformError(f"{expression}: cannot read {name!r} of {value!r}")
+        value = value.get(name, UNDEFINED)
+    return value
