@@ -1,0 +1,203 @@
+"""The three steps against the real nix, offline, with the stub nixpkgs."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from f.nix.build import build_closure, lock_config, render_config
+from f.nix.common.errors import FlowInputError
+from tests.conftest import REPOSITORY, stub_nixpkgs_ref
+
+pytestmark = pytest.mark.usefixtures("offline_nix")
+
+
+def run_steps(**render_inputs) -> dict:
+    rendered = render_config.main(**render_inputs)
+    lock_config.main(rendered["config_dir"], nixpkgs=stub_nixpkgs_ref())
+    return build_closure.main(rendered["config_dir"])
+
+
+def store_links_inside(directory: Path) -> list[Path]:
+    return [
+        p
+        for p in directory.rglob("*")
+        if p.is_symlink() and str(p.resolve()).startswith("/nix/store")
+    ]
+
+
+def test_render_lock_build_and_read_the_bootspec(workers_dir):
+    result = run_steps(vm_name="demo", test_suites=["fstests"])
+    config_dir = workers_dir / "0" / "nix" / "demo"
+    assert result["config_dir"] == str(config_dir)
+    assert sorted(p.name for p in config_dir.iterdir()) == [
+        "default.nix",
+        "flake.lock",
+        "flake.nix",
+    ]
+    toplevel = Path(result["toplevel"])
+    assert toplevel.is_dir() and str(toplevel).startswith("/nix/store/")
+    spec = json.loads((toplevel / "boot.json").read_text())["org.nixos.bootspec.v1"]
+    assert result["init"] == spec["init"] == f"{toplevel}/init"
+    assert result["initrd"] == spec["initrd"] and Path(result["initrd"]).is_file()
+    gc_root = Path(result["gc_root"])
+    assert gc_root.is_symlink() and gc_root.resolve() == toplevel
+    assert config_dir not in gc_root.parents
+
+    lock = json.loads((config_dir / "flake.lock").read_text())
+    assert lock["nodes"]["nixpkgs"]["locked"]["path"] == stub_nixpkgs_ref().removeprefix("path:")
+    assert lock["nodes"]["nixos-flake"]["locked"]["type"] == "path"
+
+
+def test_second_run_returns_the_same_toplevel_and_no_link_in_the_flake(workers_dir):
+    first = run_steps(vm_name="again", profiles=[], test_suites=[])
+    config_dir = Path(first["config_dir"])
+    files = {p.name: p.stat().st_mtime_ns for p in config_dir.iterdir()}
+    second = run_steps(vm_name="again", profiles=[], test_suites=[])
+    assert second == first
+    assert store_links_inside(config_dir) == []
+    assert {p.name: p.stat().st_mtime_ns for p in config_dir.iterdir()} == files
+
+
+def test_changed_inputs_change_the_closure(workers_dir):
+    first = run_steps(vm_name="vm", test_suites=["ltp"])
+    second = run_steps(vm_name="vm", test_suites=["ltp", "fstests"])
+    assert first["toplevel"] != second["toplevel"]
+    assert Path(second["gc_root"]).resolve() == Path(second["toplevel"])
+
+
+def test_a_new_commit_in_a_source_override_lands_without_a_bump(workers_dir, tmp_path):
+    checkout = tmp_path / "fio"
+    checkout.mkdir()
+    (checkout / "fio.c").write_text("int main(void) { return 0; }\n")
+    inputs = {"vm_name": "src", "overrides": [{"pkg": "fio", "src": str(checkout)}]}
+    first = run_steps(**inputs)
+    lock_file = Path(first["config_dir"]) / "flake.lock"
+    first_hash = json.loads(lock_file.read_text())["nodes"]["fio-src"]["locked"]["narHash"]
+
+    (checkout / "fio.c").write_text("int main(void) { return 1; }\n")
+    second = run_steps(**inputs)
+    second_hash = json.loads(lock_file.read_text())["nodes"]["fio-src"]["locked"]["narHash"]
+    assert second_hash != first_hash
+    assert second["toplevel"] != first["toplevel"]
+
+
+def test_nixpkgs_override_is_kept_until_update(workers_dir):
+    rendered = render_config.main(vm_name="pin", profiles=[], test_suites=[])
+    config_dir = Path(rendered["config_dir"])
+    lock_config.main(str(config_dir), nixpkgs=stub_nixpkgs_ref())
+    kept = lock_config.main(str(config_dir))
+    assert kept["inputs"]["nixos-flake/nixpkgs"]["type"] == "path"
+    assert kept["changed"] is False
+    repinned = lock_config.main(str(config_dir), update=True)
+    assert repinned["inputs"]["nixos-flake/nixpkgs"]["type"] == "github"
+    library_lock = json.loads((REPOSITORY / "vendor/nixos-flake/flake.lock").read_text())
+    assert (
+        repinned["inputs"]["nixos-flake/nixpkgs"]["rev"]
+        == library_lock["nodes"]["nixpkgs"]["locked"]["rev"]
+    )
+
+
+def test_bad_input_writes_nothing(workers_dir):
+    with pytest.raises(FlowInputError, match="vm_name"):
+        render_config.main(vm_name="../escape")
+    with pytest.raises(FlowInputError, match="profiles"):
+        render_config.main(vm_name="ok", profiles=["nope"])
+    assert list(workers_dir.iterdir()) == []
+
+
+def test_missing_source_checkout_is_refused_before_writing(workers_dir, tmp_path):
+    with pytest.raises(FlowInputError, match="does not exist on this worker"):
+        render_config.main(overrides=[{"pkg": "fio", "src": str(tmp_path / "absent")}])
+    assert list(workers_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "WORKERS_DIR is not set"),
+        ("relative/dir", "is relative"),
+        ("/w/a b", "path: flake reference"),
+    ],
+)
+def test_workers_dir_must_be_set_and_absolute(monkeypatch, value, message):
+    if value is None:
+        monkeypatch.delenv("WORKERS_DIR", raising=False)
+    else:
+        monkeypatch.setenv("WORKERS_DIR", value)
+    with pytest.raises(FlowInputError, match=message):
+        render_config.main(vm_name="x")
+
+
+def test_worker_index_must_be_a_number(workers_dir, monkeypatch):
+    monkeypatch.setenv("WORKER_INDEX", "../1")
+    with pytest.raises(FlowInputError, match="WORKER_INDEX"):
+        render_config.main(vm_name="x")
+
+
+def test_worker_index_separates_configs(workers_dir, monkeypatch):
+    monkeypatch.setenv("WORKER_INDEX", "3")
+    assert render_config.main(vm_name="x")["config_dir"] == str(workers_dir / "3" / "nix" / "x")
+
+
+def test_library_from_nixos_flake_dir(workers_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(FlowInputError, match="nixos-flake library not found"):
+        render_config.main(vm_name="x")
+    library = tmp_path / "lib"
+    (library / "templates").mkdir(parents=True)
+    (library / "flake.nix").write_text("{ outputs = _: { }; }")
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
+    with pytest.raises(FlowInputError, match="template missing"):
+        render_config.main(vm_name="x")
+
+
+@pytest.mark.parametrize("step", [lock_config.main, build_closure.main])
+def test_lock_and_build_want_a_rendered_config_dir(step, tmp_path):
+    with pytest.raises(FlowInputError, match=r"holds no flake\.nix"):
+        step(str(tmp_path))
+
+
+def test_the_local_runner_builds_the_flow_end_to_end(workers_dir):
+    inputs = {"vm_name": "local", "test_suites": ["fstests"], "nixpkgs": stub_nixpkgs_ref()}
+    completed = subprocess.run(
+        [sys.executable, "-m", "localflow", "f/nix/build", "--inputs", json.dumps(inputs)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert set(result) >= {"toplevel", "init", "initrd", "config_dir"}
+    assert result["config_dir"] == str(workers_dir / "0" / "nix" / "local")
+    for step in ("render_config", "lock_config", "build_closure"):
+        assert f"=== step {step}" in completed.stderr
+    assert "+ nix --extra-experimental-features 'nix-command flakes' flake lock" in completed.stderr
+
+
+def test_the_local_runner_reports_bad_inputs_and_exits_2(workers_dir):
+    completed = subprocess.run(
+        [sys.executable, "-m", "localflow", "--inputs", '{"profiles": ["devl"], "colour": 1}'],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 2
+    assert "unknown flow input(s) colour" in completed.stderr
+    assert list(workers_dir.iterdir()) == []
+
+
+def test_the_local_runner_reports_step_errors_and_exits_1(workers_dir):
+    completed = subprocess.run(
+        [sys.executable, "-m", "localflow", "--inputs", '{"user_name": "root"}'],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 1
+    assert "user_name: 'root' is not allowed" in completed.stderr
+    assert "Traceback" not in completed.stderr

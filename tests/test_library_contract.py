@@ -1,0 +1,49 @@
+"""The flow's choices and the nixos-flake library's modules can never drift apart."""
+
+import json
+import subprocess
+import typing
+
+import pytest
+
+from f.nix.build import render_config
+from f.nix.common.vm_config import PROFILES, TEST_SUITES
+from tests.conftest import LIBRARY
+
+pytestmark = pytest.mark.usefixtures("offline_nix")
+
+
+def library_attr_names(attribute: str) -> list[str]:
+    completed = subprocess.run(
+        ["nix", "--extra-experimental-features", "nix-command flakes", "eval", "--json",
+         f"path:{LIBRARY}#{attribute}", "--apply", "builtins.attrNames"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def literal_choices(parameter: str) -> tuple[str, ...]:
+    annotation = typing.get_type_hints(render_config.main)[parameter]
+    list_type = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    return typing.get_args(typing.get_args(list_type)[0])
+
+
+def test_profiles_are_the_library_profiles():
+    assert library_attr_names("nixosModules.profiles") == sorted(PROFILES)
+    assert literal_choices("profiles") == PROFILES
+
+
+def test_test_suites_are_the_library_suites():
+    assert library_attr_names("nixosModules.testSuites") == sorted(TEST_SUITES)
+    assert literal_choices("test_suites") == TEST_SUITES
+
+
+def test_library_exposes_the_contract():
+    assert library_attr_names("nixosModules") == sorted(
+        ["backends", "default", "mounts", "profiles", "testSuites", "user"]
+    )
+    assert library_attr_names("nixosModules.backends") == ["imageless"]
+    assert library_attr_names("nixosModules.mounts") == ["shares"]
+    assert library_attr_names("overlays") == ["default"]
+    assert library_attr_names("templates") == ["imageless"]

@@ -1,0 +1,142 @@
+import os
+import shlex
+from pathlib import Path
+
+import pytest
+
+from f.nix.build.build_closure import build_args, toplevel_from_json
+from f.nix.build.lock_config import lock_args
+from f.nix.common.nix_command import (
+    NixCommandError,
+    NixNotFoundError,
+    NixVersion,
+    nix_argv,
+    nix_version,
+    run_nix,
+)
+from tests.conftest import needs_nix
+
+NIX_2_8 = NixVersion(2, 8, 0)
+NIX_CURRENT = NixVersion(2, 28, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ("nix (Nix) 2.8.0\n", NixVersion(2, 8, 0)),
+        ("nix (Nix) 2.24.10", NixVersion(2, 24, 10)),
+        ("nix (Determinate Nix 3.6.2) 2.29.0", NixVersion(2, 29, 0)),
+        ("nix (Nix) 2.19", NixVersion(2, 19, 0)),
+    ],
+)
+def test_version_parsing(text, version):
+    assert NixVersion.parse(text) == version
+
+
+def test_version_parsing_refuses_garbage():
+    with pytest.raises(RuntimeError, match="cannot read a version"):
+        NixVersion.parse("no digits here")
+
+
+def test_flakes_are_enabled_per_call():
+    assert nix_argv(["flake", "lock", "path:/x"]) == [
+        "nix",
+        "--extra-experimental-features",
+        "nix-command flakes",
+        "flake",
+        "lock",
+        "path:/x",
+    ]
+
+
+@pytest.mark.parametrize("version", [NIX_2_8, NIX_CURRENT])
+def test_plain_lock_is_the_same_on_every_version(version):
+    assert lock_args("path:/w/vm", version, [], "") == ["flake", "lock", "path:/w/vm"]
+
+
+def test_relock_on_nix_2_8_uses_update_input():
+    assert lock_args("path:/w/vm", NIX_2_8, ["nixos-flake", "fio-src"], "path:/stub") == [
+        "flake", "lock", "path:/w/vm",
+        "--update-input", "nixos-flake",
+        "--update-input", "fio-src",
+        "--override-input", "nixos-flake/nixpkgs", "path:/stub",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("version", [NixVersion(2, 19, 0), NIX_CURRENT])
+def test_relock_on_current_nix_uses_flake_update(version):
+    assert lock_args("path:/w/vm", version, ["nixos-flake", "fio-src"], "path:/stub") == [
+        "flake", "update", "--flake", "path:/w/vm", "nixos-flake", "fio-src",
+        "--override-input", "nixos-flake/nixpkgs", "path:/stub",
+    ]  # fmt: skip
+
+
+def test_build_uses_json_not_print_out_paths():
+    args = build_args("path:/w/vm", Path("/w/.gcroots/vm"))
+    assert args[:2] == ["build", "path:/w/vm#toplevel"]
+    assert "--json" in args and "--print-out-paths" not in args
+    assert args[args.index("--out-link") + 1] == "/w/.gcroots/vm"
+
+
+def test_build_json_is_read():
+    stdout = '[{"drvPath":"/nix/store/a.drv","outputs":{"out":"/nix/store/b-system"}}]\n'
+    assert toplevel_from_json(stdout) == "/nix/store/b-system"
+    with pytest.raises(RuntimeError, match="cannot read the built path"):
+        toplevel_from_json("not json")
+
+
+@pytest.fixture
+def fake_nix(tmp_path, monkeypatch):
+    """Put a scripted `nix` first on PATH; returns a function that sets its body."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    def install(body: str) -> Path:
+        script = bin_dir / "nix"
+        script.write_text("#!/bin/sh\n" + body)
+        script.chmod(0o755)
+        return script
+
+    return install
+
+
+def test_missing_nix_says_how_to_get_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(NixNotFoundError, match="apt-get install nix-bin"):
+        run_nix(["--version"])
+
+
+def test_failure_carries_command_and_stderr_tail(fake_nix, capsys):
+    fake_nix('for i in $(seq 1 100); do echo "line $i" >&2; done; echo "error: boom" >&2; exit 3\n')
+    with pytest.raises(NixCommandError) as caught:
+        run_nix(["build", "path:/w/vm#toplevel"])
+    error = caught.value
+    assert error.returncode == 3
+    assert error.argv == nix_argv(["build", "path:/w/vm#toplevel"])
+    assert error.stderr_tail[-1] == "error: boom" and "line 100" in error.stderr_tail
+    assert "line 1\n" not in str(error) + "\n"
+    assert shlex.join(error.argv) in str(error)
+    logged = capsys.readouterr().err
+    assert logged.startswith("+ nix --extra-experimental-features 'nix-command flakes' build")
+    assert "line 1\n" in logged  # streamed to the job log as it came
+
+
+def test_logged_command_line_is_copy_pasteable(fake_nix, capsys, tmp_path):
+    fake_nix('printf "%s\\n" "$@"\n')
+    odd = "path:/w/a vm#toplevel"
+    stdout = run_nix(["eval", odd, "--apply", "x: x"])
+    assert stdout.splitlines() == nix_argv(["eval", odd, "--apply", "x: x"])[1:]
+    logged = capsys.readouterr().err.splitlines()[0].removeprefix("+ ")
+    assert shlex.split(logged) == nix_argv(["eval", odd, "--apply", "x: x"])
+
+
+def test_too_old_nix_is_refused(fake_nix):
+    fake_nix('echo "nix (Nix) 2.3.16"\n')
+    with pytest.raises(NixNotFoundError, match="too old"):
+        nix_version()
+
+
+@needs_nix
+def test_real_nix_version_is_detected():
+    assert nix_version() >= NixVersion(2, 4)

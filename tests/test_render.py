@@ -1,0 +1,208 @@
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from f.nix.common.errors import FlowInputError
+from f.nix.common.nix_syntax import nix_string
+from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
+from f.nix.common.vm_config import parse_vm_config
+from tests.conftest import LIBRARY, needs_nix, nix_eval_json
+from tests.test_vm_config import public_key
+
+TEMPLATE_PATH = LIBRARY / TEMPLATE
+
+
+def evaluate_default(text: str, tmp_path: Path) -> dict:
+    """Call the rendered module with stand-in arguments and return what it sets.
+
+    Module references become their attribute path as a string, so imports can
+    be compared; the overlay is applied to a fake ``prev`` whose packages
+    record what overrideAttrs received.
+    """
+    module = tmp_path / "default.nix"
+    module.write_text(text)
+    expression = f"""
+      let
+        moduleSet = prefix: names: builtins.listToAttrs (map (n: {{ name = n; value = "${{prefix}}.${{n}}"; }}) names);
+        nixos-flake.nixosModules = {{
+          profiles = moduleSet "profiles" [ "build-tools" "controller" "devel" "monitoring" ];
+          testSuites = moduleSet "testSuites" [ "blktests" "fstests" "gitr" "ltp" "mmtests" "pynfs" "selftests" "sysbench" ];
+          mounts = moduleSet "mounts" [ "shares" ];
+        }};
+        fakePackage = name: {{ overrideAttrs = f: {{ inherit name; attrs = f {{ }}; }}; }};
+        prev = builtins.listToAttrs (map (n: {{ name = n; value = fakePackage n; }}) [ "fio" "xfsprogs" "libbpf-tools" ]);
+        pkgs = {{ strace = "pkgs.strace"; linuxPackages.cpupower = "pkgs.linuxPackages.cpupower"; }};
+        inputs = {{ fio-src = "input:fio-src"; libbpf-tools-src = "input:libbpf-tools-src"; }};
+        lib.mkAfter = x: {{ mkAfter = x; }};
+        config = import {module} {{ inherit lib pkgs inputs nixos-flake; }};
+      in
+        config // {{
+          nixpkgs = if config ? nixpkgs then {{ overlays = map (o: o null prev) config.nixpkgs.overlays.mkAfter; }} else null;
+        }}
+    """
+    return nix_eval_json(expression)
+
+
+@needs_nix
+def test_featured_default_renders_every_featured_module(tmp_path):
+    evaluated = evaluate_default(render_default(parse_vm_config(vm_name="demo")), tmp_path)
+    assert evaluated["imports"] == [
+        "profiles.build-tools",
+        "profiles.devel",
+        "profiles.monitoring",
+        *(
+            f"testSuites.{s}"
+            for s in [
+                "blktests",
+                "fstests",
+                "gitr",
+                "ltp",
+                "mmtests",
+                "pynfs",
+                "selftests",
+                "sysbench",
+            ]
+        ),
+    ]
+    assert evaluated["networking"] == {"hostName": "demo"}
+    assert evaluated["nixos-flake"] == {"user": {"name": "kdevops"}, "monitoring": {"enable": True}}
+    assert "users" not in evaluated and evaluated["nixpkgs"] is None
+
+
+@needs_nix
+def test_minimal_config_imports_nothing(tmp_path):
+    config = parse_vm_config(vm_name="bare", profiles=[], test_suites=[])
+    evaluated = evaluate_default(render_default(config), tmp_path)
+    assert evaluated["imports"] == []
+    assert evaluated["nixos-flake"] == {"user": {"name": "kdevops"}}
+
+
+@needs_nix
+def test_every_input_shape_renders_as_intended(tmp_path):
+    key = public_key()
+    config = parse_vm_config(
+        vm_name="full",
+        user_name="dev-1",
+        profiles=["controller", "devel"],
+        test_suites=["fstests"],
+        shares={"/mnt/src": {"tag": "src", "options": ["ro", "noatime"]}, "/mnt/out": "out"},
+        ssh_keys=[key],
+        overrides=[
+            {"pkg": "fio", "src": str(tmp_path), "attrs": {"version": '9${x}"q'}},
+            {"pkg": "libbpf-tools", "src": "https://example.org/bcc.git", "ref": "v1"},
+        ],
+        extra_groups=["wheel", "kvm"],
+        extra_packages=["strace", "linuxPackages.cpupower"],
+    )
+    evaluated = evaluate_default(render_default(config), tmp_path)
+    assert evaluated["imports"] == [
+        "profiles.controller",
+        "profiles.devel",
+        "testSuites.fstests",
+        "mounts.shares",
+    ]
+    assert evaluated["nixos-flake"] == {
+        "user": {"name": "dev-1", "extraGroups": ["wheel", "kvm"]},
+        "controller": {"enable": True},
+        "shares": {
+            "/mnt/out": {"tag": "out", "options": []},
+            "/mnt/src": {"tag": "src", "options": ["ro", "noatime"]},
+        },
+    }
+    keys = {
+        user: spec["openssh"]["authorizedKeys"]["keys"]
+        for user, spec in evaluated["users"]["users"].items()
+    }
+    assert keys == {"root": [key], "dev-1": [key]}
+    assert evaluated["environment"]["systemPackages"] == [
+        "pkgs.strace",
+        "pkgs.linuxPackages.cpupower",
+    ]
+    assert evaluated["nixpkgs"]["overlays"] == [
+        {
+            "fio": {"name": "fio", "attrs": {"src": "input:fio-src", "version": '9${x}"q'}},
+            "libbpf-tools": {"name": "libbpf-tools", "attrs": {"src": "input:libbpf-tools-src"}},
+        }
+    ]
+
+
+def test_equal_selections_render_identically():
+    first = parse_vm_config(profiles=["devel", "monitoring"], test_suites=["ltp", "fstests"])
+    second = parse_vm_config(
+        profiles=["monitoring", "devel"], test_suites=["fstests", "ltp", "ltp"]
+    )
+    assert render_default(first) == render_default(second)
+
+
+def test_flake_is_the_template_with_only_the_url_changed():
+    template = TEMPLATE_PATH.read_text()
+    rendered = render_flake(
+        template, TEMPLATE_PATH, Path("/opt/lib/nixos-flake"), parse_vm_config()
+    )
+    original, new = template.splitlines(), rendered.splitlines()
+    changed = [(a, b) for a, b in zip(original, new, strict=True) if a != b]
+    assert changed == [
+        (
+            '    nixos-flake.url = "path:/path/to/nixos-flake";',
+            '    nixos-flake.url = "path:/opt/lib/nixos-flake";',
+        )
+    ]
+
+
+def test_flake_gets_one_source_input_per_override(tmp_path):
+    template = TEMPLATE_PATH.read_text()
+    config = parse_vm_config(
+        overrides=[
+            {"pkg": "fio", "src": str(tmp_path)},
+            {"pkg": "xfsprogs", "src": "https://example.org/xfsprogs-dev.git", "ref": "for-next"},
+        ]
+    )
+    rendered = render_flake(template, TEMPLATE_PATH, Path("/opt/lib"), config)
+    assert (
+        f"""
+    fio-src = {{
+      type = "path";
+      path = {nix_string(str(tmp_path))};
+      flake = false;
+    }};
+    xfsprogs-src = {{
+      type = "git";
+      url = "https://example.org/xfsprogs-dev.git";
+      ref = "for-next";
+      flake = false;
+    }};
+  }};"""
+        in rendered
+    )
+    removed = "\n".join(line for line in rendered.splitlines() if "-src" not in line)
+    assert len(rendered.splitlines()) == len(template.splitlines()) + 11
+    assert "path:/opt/lib" in removed
+
+
+@pytest.mark.parametrize(
+    "anchor", ['"path:/path/to/nixos-flake"', 'nixpkgs.follows = "nixos-flake/nixpkgs";']
+)
+def test_template_drift_is_a_clear_error(anchor):
+    template = TEMPLATE_PATH.read_text().replace(anchor, "")
+    with pytest.raises(FlowInputError, match="exactly once"):
+        render_flake(template, TEMPLATE_PATH, Path("/opt/lib"), parse_vm_config())
+
+
+@needs_nix
+def test_rendered_files_parse(tmp_path):
+    config = parse_vm_config(
+        shares={"/mnt/x": "x"}, overrides=[{"pkg": "fio", "src": str(tmp_path)}]
+    )
+    for name, text in {
+        "default.nix": render_default(config),
+        "flake.nix": render_flake(
+            TEMPLATE_PATH.read_text(), TEMPLATE_PATH, Path("/opt/lib"), config
+        ),
+    }.items():
+        path = tmp_path / name
+        path.write_text(text)
+        completed = subprocess.run(
+            ["nix-instantiate", "--parse", str(path)], capture_output=True, text=True
+        )
+        assert completed.returncode == 0, completed.stderr

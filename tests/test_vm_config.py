@@ -1,0 +1,234 @@
+import base64
+import struct
+
+import pytest
+
+from f.nix.common.errors import FlowInputError
+from f.nix.common.vm_config import (
+    FEATURED_PROFILES,
+    PROFILES,
+    TEST_SUITES,
+    Share,
+    parse_vm_config,
+)
+
+
+def public_key(key_type: str = "ssh-ed25519", comment: str = "me@host") -> str:
+    name = key_type.encode()
+    blob = struct.pack(">I", len(name)) + name + struct.pack(">I", 32) + bytes(range(32))
+    return f"{key_type} {base64.b64encode(blob).decode()} {comment}".strip()
+
+
+def test_defaults_are_the_featured_system():
+    config = parse_vm_config()
+    assert config.vm_name == "nixos"
+    assert config.user_name == "kdevops"
+    assert set(config.profiles) == set(FEATURED_PROFILES) == {"devel", "build-tools", "monitoring"}
+    assert config.test_suites == TEST_SUITES
+    assert "controller" not in config.profiles
+
+
+def test_none_means_featured_and_empty_means_none():
+    assert parse_vm_config(profiles=None).profiles == parse_vm_config().profiles
+    empty = parse_vm_config(profiles=[], test_suites=[])
+    assert empty.profiles == () and empty.test_suites == ()
+
+
+def test_selection_is_ordered_and_deduplicated():
+    config = parse_vm_config(
+        profiles=["monitoring", "devel", "devel"], test_suites=["ltp", "fstests"]
+    )
+    assert config.profiles == ("devel", "monitoring")
+    assert config.test_suites == ("fstests", "ltp")
+
+
+def test_gated_profiles_get_their_enable_option():
+    config = parse_vm_config(profiles=["controller", "devel", "monitoring"])
+    assert config.gated_options == [
+        ("nixos-flake", "controller", "enable"),
+        ("nixos-flake", "monitoring", "enable"),
+    ]
+
+
+def test_share_shorthand_and_full_form():
+    config = parse_vm_config(
+        shares={"/mnt/src": "src", "/mnt/out": {"tag": "out", "options": ["ro", "noatime"]}}
+    )
+    assert config.shares == {
+        "/mnt/src": Share(tag="src"),
+        "/mnt/out": Share(tag="out", options=["ro", "noatime"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "key_type",
+    ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "sk-ssh-ed25519@openssh.com"],
+)
+def test_ssh_keys_of_known_types_are_accepted_and_normalised(key_type):
+    key = public_key(key_type)
+    config = parse_vm_config(ssh_keys=["  " + key.replace(" ", "   ", 1) + "\t", key])
+    assert config.ssh_keys == (key,)
+
+
+def test_ssh_key_without_comment():
+    key = public_key(comment="")
+    assert parse_vm_config(ssh_keys=[key]).ssh_keys == (key,)
+
+
+def test_overrides_path_and_git():
+    config = parse_vm_config(
+        overrides=[
+            {"pkg": "fio", "src": "/srv/fio", "attrs": {"version": "3.99"}},
+            {"pkg": "libbpf-tools", "src": "https://example.org/bcc.git", "ref": "v0.31.0"},
+        ]
+    )
+    fio, bcc = config.overrides
+    assert fio.is_path and fio.input_name == "fio-src" and fio.attrs == {"version": "3.99"}
+    assert not bcc.is_path and bcc.ref == "v0.31.0" and bcc.input_name == "libbpf-tools-src"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "field", "value", "allowed"),
+    [
+        ({"vm_name": "Bad_Name"}, "vm_name", "'Bad_Name'", "lowercase letters"),
+        ({"vm_name": "../etc"}, "vm_name", "'../etc'", "lowercase letters"),
+        ({"vm_name": "-x"}, "vm_name", "'-x'", "not starting or ending"),
+        ({"vm_name": "a" * 64}, "vm_name", "'aaaa", "1 to 63"),
+        ({"vm_name": ""}, "vm_name", "''", "1 to 63"),
+        ({"user_name": "root"}, "user_name", "'root'", "reserved"),
+        ({"user_name": "Bob"}, "user_name", "'Bob'", "lowercase letters"),
+        ({"user_name": 5}, "user_name", "5", "valid string"),
+        ({"profiles": ["devl"]}, "profiles[0]", "'devl'", "'devel'"),
+        ({"profiles": "devel"}, "profiles", "'devel'", "valid"),
+        ({"test_suites": ["fstests", "xfstests"]}, "test_suites[1]", "'xfstests'", "'fstests'"),
+        ({"ssh_keys": ["ssh-dss AAAAB3NzaC1kc3M="]}, "ssh_keys[0]", "'ssh-dss'", "ssh-ed25519"),
+        ({"ssh_keys": ["ssh-ed25519 not!base64"]}, "ssh_keys[0]", "'not!base64'", "base64"),
+        ({"ssh_keys": ["ssh-ed25519"]}, "ssh_keys[0]", "'ssh-ed25519'", "<type> <base64 key>"),
+        (
+            {"ssh_keys": [public_key("ssh-rsa").replace("ssh-rsa", "ssh-ed25519", 1)]},
+            "ssh_keys[0]",
+            "'ssh-rsa'",
+            "unchanged",
+        ),
+        (
+            {"ssh_keys": [public_key() + "\nssh-ed25519 AAAA"]},
+            "ssh_keys[0]",
+            "",
+            "one public key per entry",
+        ),
+        ({"shares": {"mnt/src": "src"}}, "shares['mnt/src'] (the key)", "'mnt/src'", "absolute"),
+        (
+            {"shares": {"/mnt/src/": "src"}},
+            "shares['/mnt/src/'] (the key)",
+            "'/mnt/src/'",
+            "normalised",
+        ),
+        (
+            {"shares": {"/mnt/../etc": "x"}},
+            "shares['/mnt/../etc'] (the key)",
+            "'/mnt/../etc'",
+            "'..'",
+        ),
+        (
+            {"shares": {"/nix/store": "x"}},
+            "shares['/nix/store'] (the key)",
+            "'/nix/store'",
+            "mounts",
+        ),
+        ({"shares": {"/lib/modules": "x"}}, "(the key)", "'/lib/modules'", "mounts"),
+        ({"shares": {"/mnt/src": ""}}, "shares['/mnt/src'].tag", "''", "1 to 36"),
+        ({"shares": {"/mnt/src": "a b"}}, "shares['/mnt/src'].tag", "'a b'", "1 to 36"),
+        ({"shares": {"/mnt/src": "store"}}, "shares['/mnt/src'].tag", "'store'", "backend uses"),
+        (
+            {"shares": {"/mnt/src": {"tag": "src", "options": ["ro,exec"]}}},
+            "shares['/mnt/src'].options[0]",
+            "'ro,exec'",
+            "no commas",
+        ),
+        (
+            {"shares": {"/mnt/src": {"tag": "src", "options": [1]}}},
+            "shares['/mnt/src'].options[0]",
+            "1",
+            "valid string",
+        ),
+        (
+            {"shares": {"/mnt/src": {"tag": "src", "readonly": True}}},
+            "shares['/mnt/src'].readonly",
+            "True",
+            "Extra inputs",
+        ),
+        ({"overrides": [{"pkg": "fio"}]}, "overrides[0].src", "{'pkg': 'fio'}", "required"),
+        ({"overrides": [{"pkg": "a.b", "src": "/x"}]}, "overrides[0].pkg", "'a.b'", "top-level"),
+        ({"overrides": [{"pkg": "if", "src": "/x"}]}, "overrides[0].pkg", "'if'", "top-level"),
+        (
+            {"overrides": [{"pkg": "fio", "src": "x/y"}]},
+            "overrides[0].src",
+            "'x/y'",
+            "absolute path",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "/a/../b"}]},
+            "overrides[0].src",
+            "'/a/../b'",
+            "normalised",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "ftp://host/x"}]},
+            "overrides[0].src",
+            "'ftp://host/x'",
+            "https, http, ssh, git, file",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "/srv/fio", "ref": "main"}]},
+            "overrides[0]",
+            "'main'",
+            "only allowed with a git URL",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "https://h/r.git", "ref": "a..b"}]},
+            "overrides[0].ref",
+            "'a..b'",
+            "git branch or tag",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "/x", "attrs": {"src": "/y"}}]},
+            "overrides[0].attrs",
+            "'src'",
+            "other than 'src'",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "/x", "attrs": {"version": 3}}]},
+            "overrides[0].attrs.version",
+            "3",
+            "valid string",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "/x"}, {"pkg": "fio", "src": "/y"}]},
+            "overrides",
+            "'fio'",
+            "overridden twice",
+        ),
+        ({"extra_packages": ["strace; rm"]}, "extra_packages[0]", "'strace; rm'", "attribute path"),
+        ({"extra_groups": ["Wheel"]}, "extra_groups[0]", "'Wheel'", "lowercase"),
+        ({"vm_name": "ok", "colour": "red"}, "colour", "'red'", "Extra inputs"),
+    ],
+)
+def test_bad_inputs_name_field_value_and_what_is_allowed(inputs, field, value, allowed):
+    with pytest.raises(FlowInputError) as caught:
+        parse_vm_config(**inputs)
+    message = str(caught.value)
+    assert field in message
+    assert value in message
+    assert allowed in message
+
+
+def test_every_bad_field_is_reported_at_once():
+    with pytest.raises(FlowInputError) as caught:
+        parse_vm_config(vm_name="Bad", profiles=["nope"], user_name="root")
+    message = str(caught.value)
+    assert "vm_name" in message and "profiles[0]" in message and "user_name" in message
+
+
+def test_profiles_and_suites_match_the_literal_sets():
+    assert PROFILES == ("build-tools", "controller", "devel", "monitoring")
+    assert len(TEST_SUITES) == 8
