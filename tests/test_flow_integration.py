@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -201,3 +202,44 @@ def test_the_local_runner_reports_step_errors_and_exits_1(workers_dir):
     assert completed.returncode == 1
     assert "user_name: 'root' is not allowed" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_a_changed_and_collected_library_pin_says_how_to_recover(
+    workers_dir, monkeypatch, tmp_path
+):
+    library = tmp_path / "nixos-flake"
+    shutil.copytree(REPOSITORY / "vendor" / "nixos-flake", library)
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
+    inputs = {"vm_name": "stale", "profiles": [], "test_suites": []}
+    first = run_steps(**inputs)
+    locked_copy = archived_input_path(first["config_dir"], "nixos-flake")
+
+    (library / "README.extra").write_text("a library update on the worker\n")
+    nix("store", "delete", locked_copy)
+    # Unchanged, the config still builds from nix's evaluation cache...
+    assert build_closure.main(first["config_dir"]) == first
+    # ...but a change needs the pinned library, which exists nowhere now.
+    with pytest.raises(FlowInputError, match="update_lock: true") as caught:
+        run_steps(**{**inputs, "test_suites": ["ltp"]})
+    assert str(library) in str(caught.value)
+    # The last good closure stays.
+    assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])
+
+    lock_config.main(first["config_dir"], update=True, nixpkgs=stub_nixpkgs_ref())
+    assert build_closure.main(first["config_dir"])["toplevel"] != first["toplevel"]
+
+
+def nix(*args: str) -> str:
+    completed = subprocess.run(
+        ["nix", "--extra-experimental-features", "nix-command flakes", *args],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout
+
+
+def archived_input_path(config_dir: str, name: str) -> str:
+    return json.loads(nix("flake", "archive", "--json", f"path:{config_dir}"))["inputs"][name][
+        "path"
+    ]

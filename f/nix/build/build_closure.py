@@ -4,8 +4,9 @@ import json
 from pathlib import Path
 
 from f.nix.common.bootspec import read_bootspec
+from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.joblog import log
-from f.nix.common.nix_command import run_nix
+from f.nix.common.nix_command import NixCommandError, run_nix
 from f.nix.common.workdirs import existing_config_dir, gc_root_for
 
 ATTRIBUTE = "toplevel"
@@ -35,7 +36,11 @@ def main(config_dir: str) -> dict:
     directory = existing_config_dir(config_dir)
     gc_root = gc_root_for(directory)
     gc_root.parent.mkdir(parents=True, exist_ok=True)
-    toplevel = toplevel_from_json(run_nix(build_args(f"path:{directory}", gc_root)))
+    try:
+        stdout = run_nix(build_args(f"path:{directory}", gc_root))
+    except NixCommandError as error:
+        raise explain_stale_pin(error, directory) from error
+    toplevel = toplevel_from_json(stdout)
     bootspec = read_bootspec(Path(toplevel))
     log(f"built {toplevel}\n  init:   {bootspec.init}\n  initrd: {bootspec.initrd}")
     return {

@@ -1,8 +1,14 @@
 """Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock."""
 
-from f.nix.common.flake_lock import pinned, read_lock, source_inputs
+from f.nix.common.flake_lock import explain_stale_pin, pinned, read_lock, source_inputs
 from f.nix.common.joblog import log
-from f.nix.common.nix_command import FLAKE_UPDATE_SINCE, NixVersion, nix_version, run_nix
+from f.nix.common.nix_command import (
+    FLAKE_UPDATE_SINCE,
+    NixCommandError,
+    NixVersion,
+    nix_version,
+    run_nix,
+)
 from f.nix.common.workdirs import existing_config_dir
 
 LIBRARY_INPUT = "nixos-flake"
@@ -44,7 +50,10 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     nixpkgs = nixpkgs.strip()
     before = read_lock(directory)
     update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
-    run_nix(lock_args(f"path:{directory}", nix_version(), update_inputs, nixpkgs))
+    try:
+        run_nix(lock_args(f"path:{directory}", nix_version(), update_inputs, nixpkgs))
+    except NixCommandError as error:
+        raise explain_stale_pin(error, directory) from error
     after = read_lock(directory)
     inputs = pinned(after)
     for name, locked in inputs.items():

@@ -1,7 +1,11 @@
 """Reading a flake.lock: which inputs it pins, and to what."""
 
 import json
+import re
 from pathlib import Path
+
+from f.nix.common.errors import FlowInputError
+from f.nix.common.nix_command import NixCommandError
 
 SOURCE_INPUT_SUFFIX = "-src"
 
@@ -45,3 +49,23 @@ def pinned(lock: dict) -> dict[str, dict]:
 
     visit(lock.get("root", "root"), "", 0)
     return result
+
+
+_HASH_MISMATCH = re.compile(r"NAR hash mismatch in input '(?:path:)?([^?']+)")
+
+
+def explain_stale_pin(error: NixCommandError, config_dir: Path) -> Exception:
+    """Turn nix's hash-mismatch failure for a pinned local input into what to do about it.
+
+    A ``path:`` input is pinned by content. Once its store copy is
+    garbage-collected and the directory has changed (a library update on the
+    worker), the pinned content exists nowhere and only re-pinning helps.
+    """
+    found = _HASH_MISMATCH.search("\n".join(error.stderr_tail))
+    if found is None:
+        return error
+    return FlowInputError(
+        f"{config_dir}/flake.lock pins {found.group(1)} at content that no longer exists: the "
+        "directory changed since the VM was locked and the locked copy has been garbage-"
+        "collected. Run the flow again with update_lock: true to pin its current content."
+    )
