@@ -243,3 +243,11 @@ def archived_input_path(config_dir: str, name: str) -> str:
     return json.loads(nix("flake", "archive", "--json", f"path:{config_dir}"))["inputs"][name][
         "path"
     ]
+
+
+@pytest.mark.parametrize("reference", ["--impure", "path:/a b", "path:/x\nrm"])
+def test_nixpkgs_must_be_one_flake_reference(workers_dir, reference):
+    config_dir = render_config.main(vm_name="ref")["config_dir"]
+    with pytest.raises(FlowInputError, match=r"nixpkgs: .* is not a flake reference"):
+        lock_config.main(config_dir, nixpkgs=reference)
+    assert not (Path(config_dir) / "flake.lock").exists()

@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 
-from f.nix.common.vm_config import FEATURED_PROFILES, PROFILES, TEST_SUITES
+from f.nix.common.vm_config import FEATURED_PROFILES, HOST_NAME, PROFILES, TEST_SUITES
 from localflow import flow_runner
 from tests.conftest import REPOSITORY, stub_nixpkgs_ref
 from tests.windmill.conftest import run_node_tool
@@ -105,6 +105,7 @@ def test_flow_schema_matches_the_steps(flow, step_schemas):
     assert properties["test_suites"]["items"]["enum"] == list(TEST_SUITES)
     assert sorted(properties["profiles"]["default"]) == sorted(FEATURED_PROFILES)
     assert properties["test_suites"]["default"] == list(TEST_SUITES)
+    assert properties["vm_name"]["pattern"] == f"^{HOST_NAME.pattern}$"
     render = step_schemas["render_config"]
     for name in ("vm_name", "user_name"):
         assert properties[name]["default"] == render[name]["default"]

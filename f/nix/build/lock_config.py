@@ -1,5 +1,6 @@
 """Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock."""
 
+from f.nix.common.errors import FlowInputError
 from f.nix.common.flake_lock import explain_stale_pin, pinned, read_lock, source_inputs
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import (
@@ -13,6 +14,16 @@ from f.nix.common.workdirs import existing_config_dir
 
 LIBRARY_INPUT = "nixos-flake"
 NIXPKGS_INPUT = "nixos-flake/nixpkgs"
+
+
+def check_flake_reference(reference: str, field: str) -> str:
+    """A flake reference as one argv word: nix would read a leading '-' as an option."""
+    if reference.startswith("-") or any(char.isspace() or char == "\0" for char in reference):
+        raise FlowInputError(
+            f"{field}: {reference!r} is not a flake reference; expected one word such as "
+            "path:/srv/nixpkgs or github:NixOS/nixpkgs/<rev>, not starting with '-'"
+        )
+    return reference
 
 
 def lock_args(
@@ -46,8 +57,8 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     that replaces the library's nixpkgs; it is recorded in flake.lock and kept
     by later runs until ``update`` re-pins the library.
     """
+    nixpkgs = check_flake_reference(nixpkgs.strip(), "nixpkgs")
     directory = existing_config_dir(config_dir)
-    nixpkgs = nixpkgs.strip()
     before = read_lock(directory)
     update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
     try:

@@ -56,7 +56,7 @@ RESERVED_SHARE_TAGS = ("store", "modules")
 RESERVED_USER_NAMES = ("root", "nobody", "sshd", "nixbld", "messagebus", "fsgqa", "fsgqa2")
 URL_SCHEMES = ("https", "http", "ssh", "git", "file")
 
-_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _POSIX_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
 _SHARE_TAG = re.compile(r"[A-Za-z0-9_.-]{1,36}")
 _MOUNT_OPTION = re.compile(r"[A-Za-z0-9_.=:/+@-]+")
@@ -71,7 +71,7 @@ def _no_nul(text: str) -> str:
 
 
 def check_vm_name(name: str) -> str:
-    if _HOST_NAME.fullmatch(name) is None:
+    if HOST_NAME.fullmatch(name) is None:
         raise ValueError(
             f"{name!r} is not allowed; a VM name is also its host name and directory: "
             "1 to 63 lowercase letters, digits and '-', not starting or ending with '-'"
