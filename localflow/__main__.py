@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(REPOSITORY))
     from f.nix.common.errors import FlowInputError
+    from f.nix.common.joblog import enable_status_line
     from f.nix.common.nix_command import NixCommandError, NixNotFoundError
     from localflow.flow_runner import FlowInputsError, run_flow
 
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     def announce(step):
         print(f"=== step {step.id} ({step.script_path})", file=sys.stderr, flush=True)
 
+    enable_status_line()
     try:
         result = run_flow(_flow_file(options.flow), given, on_step=announce)
     except FlowInputsError as error:

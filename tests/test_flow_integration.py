@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
+from f.nix.common.nix_command import NixCommandError
 from tests.conftest import REPOSITORY, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
@@ -177,7 +179,10 @@ def test_the_local_runner_builds_the_flow_end_to_end(workers_dir):
     assert result["config_dir"] == str(workers_dir / "0" / "nix" / "local")
     for step in ("render_config", "lock_config", "build_closure"):
         assert f"=== step {step}" in completed.stderr
-    assert "+ nix --extra-experimental-features 'nix-command flakes' flake lock" in completed.stderr
+    assert (
+        "+ nix --extra-experimental-features 'nix-command flakes' --log-format internal-json flake lock"
+        in completed.stderr
+    )
 
 
 def test_the_local_runner_reports_bad_inputs_and_exits_2(workers_dir):
@@ -251,3 +256,15 @@ def test_nixpkgs_must_be_one_flake_reference(workers_dir, reference):
     with pytest.raises(FlowInputError, match=r"nixpkgs: .* is not a flake reference"):
         lock_config.main(config_dir, nixpkgs=reference)
     assert not (Path(config_dir) / "flake.lock").exists()
+
+
+def test_a_failing_build_shows_the_derivation_and_its_last_log_lines(workers_dir, capsys):
+    with pytest.raises(NixCommandError) as caught:
+        run_steps(vm_name="broken", test_suites=[], extra_packages=["stubFailBuild"])
+    message = str(caught.value)
+    assert re.search(r"builder for '/nix/store/\w{32}-nixos-system-stub-\w+\.drv' failed", message)
+    assert re.search(r"last 25 log lines of nixos-system-stub-\w+:", message)
+    assert "  stub build step 30" in message and "  stub build step 5\n" not in message
+    assert "\x1b[" not in message
+    log = capsys.readouterr().err
+    assert re.search(r"nixos-system-stub-\w+> stub build step 1\n", log)

@@ -75,6 +75,8 @@ def test_build_uses_json_not_print_out_paths():
     args = build_args("path:/w/vm", Path("/w/.gcroots/vm"))
     assert args[:2] == ["build", "path:/w/vm#toplevel"]
     assert "--json" in args and "--print-out-paths" not in args
+    # -L or --log-format after ours would turn the internal-json stream off.
+    assert not {"-L", "--print-build-logs", "--log-format"} & set(args)
     assert args[args.index("--out-link") + 1] == "/w/.gcroots/vm"
 
 
@@ -113,22 +115,25 @@ def test_failure_carries_command_and_stderr_tail(fake_nix, capsys):
         run_nix(["build", "path:/w/vm#toplevel"])
     error = caught.value
     assert error.returncode == 3
-    assert error.argv == nix_argv(["build", "path:/w/vm#toplevel"])
+    assert error.argv == nix_argv(["--log-format", "internal-json", "build", "path:/w/vm#toplevel"])
     assert error.stderr_tail[-1] == "error: boom" and "line 100" in error.stderr_tail
     assert "line 1\n" not in str(error) + "\n"
     assert shlex.join(error.argv) in str(error)
     logged = capsys.readouterr().err
-    assert logged.startswith("+ nix --extra-experimental-features 'nix-command flakes' build")
+    assert logged.startswith(
+        "+ nix --extra-experimental-features 'nix-command flakes' --log-format internal-json build"
+    )
     assert "line 1\n" in logged  # streamed to the job log as it came
 
 
 def test_logged_command_line_is_copy_pasteable(fake_nix, capsys, tmp_path):
     fake_nix('printf "%s\\n" "$@"\n')
     odd = "path:/w/a vm#toplevel"
-    stdout = run_nix(["eval", odd, "--apply", "x: x"])
-    assert stdout.splitlines() == nix_argv(["eval", odd, "--apply", "x: x"])[1:]
+    stdout = run_nix(["eval", odd, "--apply", "x: x"]).stdout
+    argv = nix_argv(["--log-format", "internal-json", "eval", odd, "--apply", "x: x"])
+    assert stdout.splitlines() == argv[1:]
     logged = capsys.readouterr().err.splitlines()[0].removeprefix("+ ")
-    assert shlex.split(logged) == nix_argv(["eval", odd, "--apply", "x: x"])
+    assert shlex.split(logged) == argv
 
 
 def test_too_old_nix_is_refused(fake_nix):

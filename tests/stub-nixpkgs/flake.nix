@@ -5,6 +5,11 @@
 # (the per-VM default.nix) and of every flake input passed in specialArgs
 # (source overrides), so changing either changes the closure, as with the
 # real thing. The toplevel holds a bootspec like a NixOS system does.
+#
+# Tests provoke failures through marker words in those files (extra_packages
+# puts them there): stubFailBuild makes the toplevel's builder log 30 lines
+# and fail, stubNoBootspec leaves boot.json out, stubBadBootspec writes one
+# that is not JSON.
 {
   description = "Stub nixpkgs for the f/nix/build tests";
 
@@ -27,7 +32,12 @@
           inputs = specialArgs.inputs or { };
           sources = map (name: toString inputs.${name}.outPath or "") (builtins.attrNames inputs);
         in
-        builtins.substring 0 12 (builtins.hashString "sha256" (toString (files ++ sources)));
+        {
+          id = builtins.substring 0 12 (builtins.hashString "sha256" (toString (files ++ sources)));
+          text = toString files;
+        };
+
+      has = marker: text: builtins.match ".*${marker}.*" text != null;
 
       initrd = derivation {
         name = "initrd-linux-stub";
@@ -39,20 +49,47 @@
         ];
       };
 
+      bootspec =
+        text:
+        if has "stubNoBootspec" text then
+          ""
+        else if has "stubBadBootspec" text then
+          "echo '{ not json' > $out/boot.json"
+        else
+          ''
+            printf '{"org.nixos.bootspec.v1":{"system":"%s","init":"%s/init","initrd":"%s/initrd","kernel":"","kernelParams":[],"label":"NixOS stub","toplevel":"%s"}}\n' \
+              "${system}" "$out" "$initrd" "$out" > $out/boot.json
+          '';
+
+      failure =
+        text:
+        if has "stubFailBuild" text then
+          ''
+            i=1
+            while [ $i -le 30 ]; do echo "stub build step $i"; i=$((i + 1)); done
+            echo "stub: the build failed on purpose" >&2
+            exit 1
+          ''
+        else
+          "";
+
       toplevelFor =
         args:
+        let
+          print = fingerprint args;
+        in
         derivation {
-          name = "nixos-system-stub-${fingerprint args}";
+          name = "nixos-system-stub-${print.id}";
           inherit system initrd;
           builder = sh;
           args = [
             "-c"
             ''
+              ${failure print.text}
               /bin/mkdir -p $out
               printf '#!/bin/sh\necho stub init\n' > $out/init
               /bin/chmod +x $out/init
-              printf '{"org.nixos.bootspec.v1":{"system":"%s","init":"%s/init","initrd":"%s/initrd","kernel":"","kernelParams":[],"label":"NixOS stub","toplevel":"%s"}}\n' \
-                "${system}" "$out" "$initrd" "$out" > $out/boot.json
+              ${bootspec print.text}
             ''
           ];
         };

@@ -14,7 +14,9 @@ ATTRIBUTE = "toplevel"
 
 def build_args(flake_ref: str, gc_root: Path) -> list[str]:
     # --json rather than --print-out-paths, which only exists since Nix 2.9.
-    return ["build", f"{flake_ref}#{ATTRIBUTE}", "--out-link", str(gc_root), "--json", "-L"]
+    # No -L: it would replace the internal-json log format, which carries the
+    # build logs anyway.
+    return ["build", f"{flake_ref}#{ATTRIBUTE}", "--out-link", str(gc_root), "--json"]
 
 
 def toplevel_from_json(stdout: str) -> str:
@@ -37,7 +39,7 @@ def main(config_dir: str) -> dict:
     gc_root = gc_root_for(directory)
     gc_root.parent.mkdir(parents=True, exist_ok=True)
     try:
-        stdout = run_nix(build_args(f"path:{directory}", gc_root))
+        stdout = run_nix(build_args(f"path:{directory}", gc_root)).stdout
     except NixCommandError as error:
         raise explain_stale_pin(error, directory) from error
     toplevel = toplevel_from_json(stdout)

@@ -6,16 +6,19 @@ import shlex
 import shutil
 import subprocess
 import threading
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from f.nix.common.joblog import log
+from f.nix.common.joblog import clear_status, log
+from f.nix.common.nix_log import NixLogReader
+from f.nix.common.progress import ProgressReporter
 
 FLAKES = ("--extra-experimental-features", "nix-command flakes")
-STDERR_TAIL_LINES = 40
+# Machine-readable activity on stderr (Nix >= 2.4), turned back into readable
+# lines by NixLogReader, with progress counts on the side.
+LOG_FORMAT = ("--log-format", "internal-json")
 
 
 class NixNotFoundError(RuntimeError):
@@ -29,8 +32,7 @@ class NixCommandError(RuntimeError):
         self.stderr_tail = list(stderr_tail)
         tail = "\n".join(self.stderr_tail) or "(nix printed nothing on stderr)"
         super().__init__(
-            f"nix failed with exit status {returncode}: {shlex.join(self.argv)}\n"
-            f"last lines of its output:\n{tail}"
+            f"nix failed with exit status {returncode}: {shlex.join(self.argv)}\n{tail}"
         )
 
 
@@ -77,22 +79,30 @@ def nix_argv(args: Sequence[str]) -> list[str]:
     return ["nix", *FLAKES, *args]
 
 
-def _pump_stderr(stream: IO[str], tail: deque[str]) -> None:
+@dataclass(frozen=True)
+class NixRun:
+    stdout: str
+    built: list[str]
+    fetched: list[str]
+
+
+def _pump_stderr(stream: IO[str], reader: NixLogReader) -> None:
     for line in stream:
-        line = line.rstrip("\n")
-        tail.append(line)
-        log(line)
+        reader.feed(line)
 
 
-def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> str:
-    """Run ``nix <flakes> args``; stream its stderr to the log and return its stdout.
+def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> NixRun:
+    """Run ``nix <flakes> --log-format internal-json args`` and return its stdout.
 
-    Raises NixCommandError (with the command and the tail of stderr) on failure.
+    Its activity goes to the job log as readable lines and its progress to
+    Windmill (in a worker) or the terminal. Raises NixCommandError with the
+    command, nix's errors and the last log lines of a failed build.
     """
     executable = nix_executable()
-    argv = nix_argv(args)
+    argv = nix_argv([*LOG_FORMAT, *args])
     log(f"+ {shlex.join(argv)}")
-    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+    reporter = ProgressReporter()
+    reader = NixLogReader(on_line=log, on_progress=reporter)
     process = subprocess.Popen(
         [executable, *argv[1:]],
         cwd=cwd,
@@ -102,7 +112,7 @@ def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> str:
         text=True,
         errors="replace",
     )
-    pump = threading.Thread(target=_pump_stderr, args=(process.stderr, tail), daemon=True)
+    pump = threading.Thread(target=_pump_stderr, args=(process.stderr, reader), daemon=True)
     pump.start()
     try:
         assert process.stdout is not None
@@ -118,15 +128,17 @@ def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> str:
                 process.kill()
                 process.wait()
         pump.join(timeout=5)
+        reporter.flush()
+        clear_status()
     if returncode != 0:
-        raise NixCommandError(argv, returncode, tail)
-    return stdout
+        raise NixCommandError(argv, returncode, reader.failure_report())
+    return NixRun(stdout, reader.built, reader.fetched)
 
 
 @functools.cache
 def nix_version() -> NixVersion:
     """The version of the ``nix`` on PATH, asked once per process."""
-    version = NixVersion.parse(run_nix(["--version"]))
+    version = NixVersion.parse(run_nix(["--version"]).stdout)
     if version < MINIMUM:
         raise NixNotFoundError(f"nix {version} is too old: flakes need Nix {MINIMUM} or newer")
     return version

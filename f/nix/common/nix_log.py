@@ -1,0 +1,153 @@
+"""Follow nix's ``--log-format internal-json`` stream.
+
+Every stderr line nix prints is either ``@nix {json}`` or plain text. The
+reader turns the JSON into the human-readable lines nix would have printed
+(build log lines prefixed with the derivation's name, as ``-L`` does), keeps
+done/expected counts of builds and downloads for progress, remembers which
+paths were built and fetched, and keeps the last log lines of every build so
+that a failure can show them.
+"""
+
+import json
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Activity and result types (src/libutil/logging.hh); stable since Nix 2.4.
+ACT_COPY_PATH = 100
+ACT_FILE_TRANSFER = 101
+ACT_BUILDS = 104
+ACT_BUILD = 105
+ACT_COPY_PATHS = 103
+ACT_SUBSTITUTE = 108
+RES_BUILD_LOG_LINE = 101
+RES_SET_PHASE = 104
+RES_PROGRESS = 105
+
+LEVEL_ERROR = 0
+LEVEL_INFO = 3
+BUILD_TAIL_LINES = 25
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_STORE_NAME = re.compile(r"/nix/store/[a-z0-9]{32}-(.+?)(\.drv)?$")
+
+
+def plain(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def store_name(path: str) -> str:
+    match = _STORE_NAME.match(path)
+    return match.group(1) if match else path
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    expected: int
+
+    @property
+    def percent(self) -> int:
+        return 0 if self.expected <= 0 else min(99, self.done * 100 // self.expected)
+
+
+@dataclass
+class _Build:
+    drv: str
+    tail: deque[str] = field(default_factory=lambda: deque(maxlen=BUILD_TAIL_LINES))
+
+
+class NixLogReader:
+    def __init__(
+        self,
+        on_line: Callable[[str], None],
+        on_progress: Callable[[Progress], None] = lambda progress: None,
+    ):
+        self._on_line = on_line
+        self._on_progress = on_progress
+        self._types: dict[int, int] = {}
+        self._builds: dict[int, _Build] = {}
+        self._counts: dict[int, tuple[int, int]] = {}
+        self.built: list[str] = []
+        self.fetched: list[str] = []
+        self.errors: list[str] = []
+        self.plain_lines: deque[str] = deque(maxlen=BUILD_TAIL_LINES)
+
+    def feed(self, line: str) -> None:
+        line = line.rstrip("\n")
+        if not line.startswith("@nix "):
+            self.plain_lines.append(line)
+            self._on_line(line)
+            return
+        try:
+            event = json.loads(line[5:])
+        except json.JSONDecodeError:
+            self._on_line(line)
+            return
+        handler = {
+            "start": self._start,
+            "stop": self._stop,
+            "result": self._result,
+            "msg": self._msg,
+        }
+        handler.get(event.get("action"), lambda event: None)(event)
+
+    @property
+    def progress(self) -> Progress:
+        done = sum(done for done, _ in self._counts.values())
+        expected = sum(expected for _, expected in self._counts.values())
+        return Progress(done, expected)
+
+    def failure_report(self) -> list[str]:
+        """nix's error messages, then the last log lines of each build they name."""
+        lines = list(self.errors) or list(self.plain_lines)
+        for build in self._builds.values():
+            if any(build.drv in error for error in self.errors) and build.tail:
+                lines.append(f"last {len(build.tail)} log lines of {store_name(build.drv)}:")
+                lines += [f"  {entry}" for entry in build.tail]
+        return lines
+
+    def _start(self, event: dict) -> None:
+        activity, kind = event.get("id"), event.get("type")
+        self._types[activity] = kind
+        fields = event.get("fields") or []
+        if kind == ACT_BUILD and fields:
+            self._builds[activity] = _Build(str(fields[0]))
+            self.built.append(str(fields[0]))
+        elif kind == ACT_SUBSTITUTE and fields:
+            self.fetched.append(str(fields[0]))
+        text = plain(event.get("text", ""))
+        if text and event.get("level", LEVEL_INFO) <= LEVEL_INFO:
+            self._on_line(text)
+
+    def _stop(self, event: dict) -> None:
+        self._types.pop(event.get("id"), None)
+
+    def _result(self, event: dict) -> None:
+        activity, kind = event.get("id"), event.get("type")
+        fields = event.get("fields") or []
+        if kind == RES_BUILD_LOG_LINE and activity in self._builds and fields:
+            build = self._builds[activity]
+            text = plain(str(fields[0]))
+            build.tail.append(text)
+            self._on_line(f"{store_name(build.drv)}> {text}")
+        elif kind == RES_SET_PHASE and activity in self._builds and fields:
+            self._on_line(f"{store_name(self._builds[activity].drv)}> {fields[0]}")
+        elif (
+            kind == RES_PROGRESS
+            and self._types.get(activity) in (ACT_BUILDS, ACT_COPY_PATHS)
+            and len(fields) >= 2
+        ):
+            before = self.progress
+            self._counts[activity] = (int(fields[0]), int(fields[1]))
+            if self.progress != before:
+                self._on_progress(self.progress)
+
+    def _msg(self, event: dict) -> None:
+        level = event.get("level", LEVEL_INFO)
+        text = plain(str(event.get("msg", "")))
+        if level == LEVEL_ERROR:
+            self.errors.append(text)
+        if level <= LEVEL_INFO:
+            self._on_line(text)

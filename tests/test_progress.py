@@ -1,0 +1,121 @@
+"""Progress reaches Windmill through the real wmill client, and a terminal as a bar."""
+
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+import wmill.client
+
+from f.nix.build import build_closure, lock_config, render_config
+from f.nix.common import joblog
+from f.nix.common.nix_log import Progress
+from f.nix.common.progress import ProgressReporter, status_bar
+from tests.conftest import stub_nixpkgs_ref
+
+
+class FakeWindmill(BaseHTTPRequestHandler):
+    """Answers the two calls wmill.set_progress makes, and records them."""
+
+    received: ClassVar[list[tuple[str, str, dict | None]]] = []
+
+    def do_GET(self):
+        self.received.append(("GET", self.path, None))
+        self._reply({"id": "job-1", "parent_job": "flow-7"})
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.received.append(("POST", self.path, body))
+        self._reply("ok")
+
+    def _reply(self, payload):
+        data = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def windmill(monkeypatch):
+    FakeWindmill.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeWindmill)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("WM_BASE_URL", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.delenv("BASE_INTERNAL_URL", raising=False)
+    monkeypatch.setenv("WM_TOKEN", "test-token")
+    monkeypatch.setenv("WM_WORKSPACE", "kdevops")
+    monkeypatch.setenv("WM_JOB_ID", "job-1")
+    # wmill builds its global client once per process, from these variables.
+    monkeypatch.setattr(wmill.client, "_client", None)
+    yield FakeWindmill.received
+    server.shutdown()
+    server.server_close()
+
+
+def progress_posts(received) -> list[dict]:
+    return [body for method, path, body in received if method == "POST"]
+
+
+def test_a_real_build_reports_progress_to_windmill(windmill, workers_dir, offline_nix):
+    # A name never used before, so the store does not have the closure yet.
+    vm_name = f"progress-{uuid.uuid4().hex[:12]}"
+    config_dir = render_config.main(vm_name=vm_name, test_suites=["ltp"])["config_dir"]
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    build_closure.main(config_dir)
+    posts = [(m, p) for m, p, _ in windmill if m == "POST"]
+    assert posts and all(p == "/api/w/kdevops/job_metrics/set_progress/job-1" for _, p in posts)
+    bodies = progress_posts(windmill)
+    assert all(body["flow_job_id"] == "flow-7" and 0 <= body["percent"] <= 99 for body in bodies)
+    assert bodies[-1]["percent"] == 99  # the finished build is reported, throttling or not
+
+
+def test_reports_are_throttled_but_the_last_is_flushed(windmill):
+    now = [0.0]
+    reporter = ProgressReporter(clock=lambda: now[0])
+    for done in range(1, 5):
+        reporter(Progress(done, 10))
+        now[0] += 1.0
+    assert [b["percent"] for b in progress_posts(windmill)] == [10]
+    reporter.flush()
+    assert [b["percent"] for b in progress_posts(windmill)] == [10, 40]
+
+
+def test_no_windmill_outside_a_worker(monkeypatch, mocker):
+    monkeypatch.delenv("WM_JOB_ID", raising=False)
+    set_progress = mocker.patch("wmill.set_progress")
+    reporter = ProgressReporter()
+    reporter(Progress(1, 2))
+    reporter.flush()
+    set_progress.assert_not_called()
+
+
+def test_a_broken_windmill_never_fails_the_build(monkeypatch, mocker, capsys):
+    monkeypatch.setenv("WM_JOB_ID", "job-1")
+    set_progress = mocker.patch("wmill.set_progress", side_effect=ConnectionError("refused"))
+    reporter = ProgressReporter()
+    reporter(Progress(1, 2))
+    reporter(Progress(2, 2))
+    assert set_progress.call_count == 1
+    assert "progress reporting to Windmill stopped: refused" in capsys.readouterr().err
+
+
+def test_status_bar():
+    assert status_bar(Progress(0, 0)) == ""
+    assert status_bar(Progress(1, 3)) == "[" + "#" * 10 + "." * 20 + "] 1/3 built or fetched"
+
+
+def test_terminal_status_line_stays_below_log_lines(monkeypatch, capsys):
+    monkeypatch.setattr(joblog, "_status_enabled", True)
+    joblog.set_status("[##..] 1/2")
+    joblog.log("building x")
+    joblog.clear_status()
+    monkeypatch.setattr(joblog, "_status_enabled", False)
+    assert capsys.readouterr().err == "\r\x1b[K[##..] 1/2\r\x1b[Kbuilding x\n[##..] 1/2\r\x1b[K"
