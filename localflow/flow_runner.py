@@ -1,8 +1,10 @@
 """Run a flow's modules in order, as a Windmill worker with same_worker would."""
 
 import importlib
+import os
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +96,8 @@ def run_flow(
 ) -> Any:
     schema, steps = load_flow(flow_file)
     flow_input = resolve_inputs(schema, given)
+    # The steps of one Windmill flow run share its job id; the VM lease relies on it.
+    os.environ.setdefault("WM_FLOW_JOB_ID", f"local-{uuid.uuid4()}")
     results: dict[str, Any] = {}
     previous: Any = None
     for step in steps:

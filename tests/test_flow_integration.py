@@ -245,9 +245,9 @@ def nix(*args: str) -> str:
 
 
 def archived_input_path(config_dir: str, name: str) -> str:
-    return json.loads(nix("flake", "archive", "--json", f"path:{config_dir}"))["inputs"][name][
-        "path"
-    ]
+    """Where the store keeps input ``name`` of the config (nix wants the generation, not the link)."""
+    archive = json.loads(nix("flake", "archive", "--json", f"path:{Path(config_dir).resolve()}"))
+    return archive["inputs"][name]["path"]
 
 
 @pytest.mark.parametrize("reference", ["--impure", "path:/a b", "path:/x\nrm"])

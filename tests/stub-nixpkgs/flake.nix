@@ -8,8 +8,8 @@
 #
 # Tests provoke failures through marker words in those files (extra_packages
 # puts them there): stubFailBuild makes the toplevel's builder log 30 lines
-# and fail, stubNoBootspec leaves boot.json out, stubBadBootspec writes one
-# that is not JSON.
+# and fail, stubSlowBuild makes it sleep 4 seconds first, stubNoBootspec
+# leaves boot.json out, stubBadBootspec writes one that is not JSON.
 {
   description = "Stub nixpkgs for the f/nix/build tests";
 
@@ -61,6 +61,8 @@
               "${system}" "$out" "$initrd" "$out" > $out/boot.json
           '';
 
+      delay = text: if has "stubSlowBuild" text then "/bin/sleep 4" else "";
+
       failure =
         text:
         if has "stubFailBuild" text then
@@ -85,6 +87,7 @@
           args = [
             "-c"
             ''
+              ${delay print.text}
               ${failure print.text}
               /bin/mkdir -p $out
               printf '#!/bin/sh\necho stub init\n' > $out/init

@@ -4,9 +4,12 @@ import json
 from pathlib import Path
 
 from f.nix.common.bootspec import read_bootspec
+from f.nix.common.config_generations import current_generation
 from f.nix.common.flake_lock import explain_stale_pin
+from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import NixCommandError, run_nix
+from f.nix.common.vm_lease import vm_lease
 from f.nix.common.workdirs import existing_config_dir, gc_root_for
 
 ATTRIBUTE = "toplevel"
@@ -35,13 +38,16 @@ def main(config_dir: str) -> dict:
     keeps the last good closure alive, and nix replaces it only after a
     build succeeds.
     """
+    unwind_on_sigterm()
     directory = existing_config_dir(config_dir)
     gc_root = gc_root_for(directory)
     gc_root.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        stdout = run_nix(build_args(f"path:{directory}", gc_root)).stdout
-    except NixCommandError as error:
-        raise explain_stale_pin(error, directory) from error
+    with vm_lease(directory, "build_closure", last_step=True):
+        generation = current_generation(directory)
+        try:
+            stdout = run_nix(build_args(f"path:{generation}", gc_root)).stdout
+        except NixCommandError as error:
+            raise explain_stale_pin(error, directory) from error
     toplevel = toplevel_from_json(stdout)
     bootspec = read_bootspec(Path(toplevel))
     log(f"built {toplevel}\n  init:   {bootspec.init}\n  initrd: {bootspec.initrd}")

@@ -1,7 +1,9 @@
 """Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock."""
 
+from f.nix.common.config_generations import current_generation, new_generation
 from f.nix.common.errors import FlowInputError
 from f.nix.common.flake_lock import explain_stale_pin, pinned, read_lock, source_inputs
+from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import (
     FLAKE_UPDATE_SINCE,
@@ -10,6 +12,7 @@ from f.nix.common.nix_command import (
     nix_version,
     run_nix,
 )
+from f.nix.common.vm_lease import vm_lease
 from f.nix.common.workdirs import existing_config_dir
 
 LIBRARY_INPUT = "nixos-flake"
@@ -57,15 +60,20 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     that replaces the library's nixpkgs; it is recorded in flake.lock and kept
     by later runs until ``update`` re-pins the library.
     """
+    unwind_on_sigterm()
     nixpkgs = check_flake_reference(nixpkgs.strip(), "nixpkgs")
     directory = existing_config_dir(config_dir)
-    before = read_lock(directory)
-    update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
-    try:
-        run_nix(lock_args(f"path:{directory}", nix_version(), update_inputs, nixpkgs))
-    except NixCommandError as error:
-        raise explain_stale_pin(error, directory) from error
-    after = read_lock(directory)
+    with vm_lease(directory, "lock_config"):
+        before = read_lock(current_generation(directory))
+        update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
+        # nix writes flake.lock in place; locking a copy keeps the old lock
+        # whole until the new one is complete.
+        with new_generation(directory) as staging:
+            try:
+                run_nix(lock_args(f"path:{staging}", nix_version(), update_inputs, nixpkgs))
+            except NixCommandError as error:
+                raise explain_stale_pin(error, directory) from error
+        after = read_lock(current_generation(directory))
     inputs = pinned(after)
     for name, locked in inputs.items():
         log(f"locked {name}: {locked}")

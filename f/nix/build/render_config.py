@@ -1,14 +1,25 @@
 """Step 1 of f/nix/build: write the per-VM flake.nix and default.nix, and print both."""
 
 import os
+from pathlib import Path
 from typing import Literal
 
 from f.nix.common.atomic_files import write_text_atomic
+from f.nix.common.config_generations import current_generation, new_generation
 from f.nix.common.errors import FlowInputError
+from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log, log_file
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
+from f.nix.common.vm_lease import vm_lease
 from f.nix.common.workdirs import config_dir_for, library_dir
+
+
+def _has_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except FileNotFoundError:
+        return False
 
 
 def main(
@@ -36,6 +47,7 @@ def main(
     extra_groups: the user's supplementary groups, replacing the library's
     default; None or [] keeps the default.
     """
+    unwind_on_sigterm()
     config = parse_vm_config(
         vm_name=vm_name,
         user_name=user_name,
@@ -64,14 +76,19 @@ def main(
     default_nix = render_default(config)
     config_dir = config_dir_for(config.vm_name)
 
-    config_dir.mkdir(parents=True, exist_ok=True)
-    # default.nix first: a crash in between leaves the old flake.nix, whose
-    # inputs the new default.nix may not need, rather than the reverse.
-    changed = [
-        name
-        for name, text in (("default.nix", default_nix), ("flake.nix", flake_nix))
-        if write_text_atomic(config_dir / name, text)
-    ]
+    config_dir.parent.mkdir(parents=True, exist_ok=True)
+    with vm_lease(config_dir, "render_config"):
+        current = current_generation(config_dir)
+        texts = {"flake.nix": flake_nix, "default.nix": default_nix}
+        changed = [
+            name
+            for name, text in texts.items()
+            if current is None or not _has_text(current / name, text)
+        ]
+        if changed:
+            with new_generation(config_dir) as staging:
+                for name, text in texts.items():
+                    write_text_atomic(staging / name, text)
     log_file(str(config_dir / "flake.nix"), flake_nix)
     log_file(str(config_dir / "default.nix"), default_nix)
     log(f"rendered {config_dir}: {', '.join(changed) + ' changed' if changed else 'unchanged'}")

@@ -10,9 +10,11 @@ from f.nix.common.nix_command import NixCommandError
 SOURCE_INPUT_SUFFIX = "-src"
 
 
-def read_lock(config_dir: Path) -> dict:
+def read_lock(directory: Path | None) -> dict:
+    if directory is None:
+        return {}
     try:
-        return json.loads((config_dir / "flake.lock").read_text(encoding="utf-8"))
+        return json.loads((directory / "flake.lock").read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
 

@@ -1,0 +1,137 @@
+"""One flow run at a time per VM: a lease held from render to the end of build.
+
+The second run on a VM fails at once instead of waiting. Runs that share a VM
+directory share a worker (same WORKERS_DIR and WORKER_INDEX), and a Windmill
+worker runs one job at a time: a step that waited would block the very
+worker on which the lease holder's next step has to run.
+
+The lease is a file ``nix/.leases/<vm>`` naming its owner: the flow run
+(``WM_ROOT_FLOW_JOB_ID``, else ``WM_FLOW_JOB_ID``) whose steps share it, or a
+single process when a step runs on its own. While a step runs, its process
+touches the file every few seconds; a lease nobody touched for
+STALE_AFTER seconds (its run was killed) is taken over.
+"""
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from f.nix.common.errors import FlowInputError
+from f.nix.common.joblog import log
+
+LEASES = ".leases"
+HEARTBEAT_SECONDS = 10.0
+STALE_AFTER = 600.0
+
+
+class VmBusyError(FlowInputError):
+    pass
+
+
+def lease_path(config_dir: Path) -> Path:
+    return config_dir.parent / LEASES / config_dir.name
+
+
+def run_owner() -> tuple[str, bool]:
+    """Who holds the lease, and whether later steps of the same run share it."""
+    flow = os.environ.get("WM_ROOT_FLOW_JOB_ID") or os.environ.get("WM_FLOW_JOB_ID")
+    if flow:
+        return f"flow {flow}", True
+    return f"process {os.getpid()} on {socket.gethostname()}", False
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _try_create(path: Path, record: dict) -> bool:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as lease:
+        json.dump(record, lease)
+    return True
+
+
+def acquire(config_dir: Path, step: str) -> tuple[Path, bool]:
+    """Take or re-enter the lease of this VM; returns (lease file, shared with the run)."""
+    owner, shared = run_owner()
+    path = lease_path(config_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"owner": owner, "step": step, "since": time.time()}
+    for _ in range(3):
+        if _try_create(path, record):
+            return path, shared
+        holder = _read(path)
+        if holder.get("owner") == owner:
+            os.utime(path)
+            return path, shared
+        age = _age(path)
+        if age > STALE_AFTER:
+            log(
+                f"taking over the lease of {config_dir.name} from "
+                f"{holder.get('owner')}: untouched for {age:.0f} s"
+            )
+            path.unlink(missing_ok=True)
+            continue
+        holder_name = holder.get("owner", "another run")
+        raise VmBusyError(
+            f"vm_name: VM {config_dir.name!r} is being built by {holder_name} "
+            f"(step {holder.get('step', '?')}, lease touched {age:.0f} s ago); run again when it "
+            f"has finished. If no run is active, remove {path}."
+        )
+    raise VmBusyError(f"vm_name: the lease {path} keeps changing hands; run again")
+
+
+def release(path: Path) -> None:
+    owner, _ = run_owner()
+    if _read(path).get("owner") == owner:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def vm_lease(config_dir: Path, step: str, last_step: bool = False) -> Iterator[None]:
+    """Hold this VM's lease for one step.
+
+    Within a flow run the lease outlives the step, so the run's next step
+    finds it; the last step, and any failing step, releases it. A step run
+    on its own always releases it.
+    """
+    path, shared = acquire(config_dir, step)
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                os.utime(path)
+            except FileNotFoundError:
+                return
+
+    beat = threading.Thread(target=heartbeat, daemon=True)
+    beat.start()
+    try:
+        yield
+    except BaseException:
+        release(path)
+        raise
+    finally:
+        stop.set()
+        beat.join(timeout=1)
+    if last_step or not shared:
+        release(path)

@@ -1,0 +1,153 @@
+"""Killing a run at any point leaves the previous config and closure usable."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from f.nix.build import build_closure, lock_config, render_config
+from f.nix.common.config_generations import KEEP_GENERATIONS, generations_dir
+from f.nix.common.vm_lease import lease_path
+from tests.conftest import REPOSITORY, stub_nixpkgs_ref
+
+pytestmark = pytest.mark.usefixtures("offline_nix")
+
+FILES = ("flake.nix", "default.nix", "flake.lock")
+
+
+def snapshot(config_dir: Path) -> dict[str, str]:
+    return {name: (config_dir / name).read_text() for name in FILES if (config_dir / name).exists()}
+
+
+def good_run(**inputs) -> dict:
+    rendered = render_config.main(**inputs)
+    lock_config.main(rendered["config_dir"], nixpkgs=stub_nixpkgs_ref())
+    return build_closure.main(rendered["config_dir"])
+
+
+def crash_step(limit: int, step: str, **kwargs) -> int:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.crash_driver", str(limit), step, json.dumps(kwargs)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    assert completed.returncode in (0, -signal.SIGKILL), completed.stderr
+    return completed.returncode
+
+
+def crash_everywhere(step: str, vm_dir: Path, **kwargs) -> None:
+    """Crash ``step`` at its 1st, 2nd, ... disk change, each time from the same state.
+
+    After every crash the VM holds either its old config or the config the
+    step completes with, whole: never a mix.
+    """
+    nix_dir = vm_dir.parent
+    saved = nix_dir.with_name("nix.saved")
+    shutil.copytree(nix_dir, saved, symlinks=True)
+    before = snapshot(vm_dir)
+    crashed: list[tuple[int, dict]] = []
+    for limit in range(1, 200):
+        if crash_step(limit, step, **kwargs) == 0:
+            break
+        crashed.append((limit, snapshot(vm_dir)))
+        shutil.rmtree(nix_dir)
+        shutil.copytree(saved, nix_dir, symlinks=True)
+    else:
+        pytest.fail(f"{step} never completed")
+    after = snapshot(vm_dir)
+    assert after != before and len(crashed) > 3
+    for limit, state in crashed:
+        assert state in (before, after), f"{step} killed at disk change {limit} left a mix"
+
+
+def test_render_killed_at_any_point_keeps_the_previous_config(workers_dir, tmp_path):
+    first = good_run(vm_name="crash", test_suites=["ltp"])
+    config_dir = Path(first["config_dir"])
+    before = snapshot(config_dir)
+    # A source override changes both files: flake.nix gains an input, default.nix an overlay.
+    override = [{"pkg": "fio", "src": str(tmp_path)}]
+    crash_everywhere("render_config", config_dir, vm_name="crash", overrides=override)
+    after = snapshot(config_dir)
+    assert after["flake.nix"] != before["flake.nix"]
+    assert after["default.nix"] != before["default.nix"]
+    assert after["flake.lock"] == before["flake.lock"]
+    assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])
+    lock_config.main(str(config_dir))
+    assert build_closure.main(str(config_dir))["toplevel"] != first["toplevel"]
+
+
+def test_lock_killed_at_any_point_keeps_the_previous_lock(workers_dir, tmp_path):
+    checkout = tmp_path / "fio"
+    checkout.mkdir()
+    (checkout / "a.c").write_text("1\n")
+    inputs = {"vm_name": "lockcrash", "overrides": [{"pkg": "fio", "src": str(checkout)}]}
+    first = good_run(**inputs)
+    config_dir = Path(first["config_dir"])
+    before = snapshot(config_dir)
+    (checkout / "a.c").write_text("2\n")  # the next lock has something to change
+    crash_everywhere(
+        "lock_config", config_dir, config_dir=str(config_dir), nixpkgs=stub_nixpkgs_ref()
+    )
+    after = snapshot(config_dir)
+    assert after["default.nix"] == before["default.nix"]
+    assert json.loads(after["flake.lock"]) != json.loads(before["flake.lock"])
+
+
+def test_first_render_killed_leaves_nothing_half_made(workers_dir):
+    config_dir = workers_dir / "0" / "nix" / "fresh"
+    for limit in range(1, 200):
+        if crash_step(limit, "render_config", vm_name="fresh") == 0:
+            break
+        assert snapshot(config_dir) == {} or set(snapshot(config_dir)) == {
+            "flake.nix",
+            "default.nix",
+        }
+        lease_path(config_dir).unlink(missing_ok=True)
+    assert set(snapshot(config_dir)) == {"flake.nix", "default.nix"}
+
+
+def test_old_generations_are_pruned(workers_dir):
+    for suites in (["ltp"], ["fstests"], ["gitr"], ["mmtests"], ["pynfs"]):
+        result = good_run(vm_name="prune", test_suites=suites)
+    generations = list(generations_dir(Path(result["config_dir"])).iterdir())
+    assert len(generations) == KEEP_GENERATIONS
+    assert Path(result["config_dir"]).resolve() in generations
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_build_leaves_the_last_good_closure(workers_dir, signal_number):
+    first = good_run(vm_name="slow", test_suites=[])
+    # Unique, so that no earlier test run has built it already.
+    slow = ["stubSlowBuild", f"unique{uuid.uuid4().hex}"]
+    render_config.main(vm_name="slow", test_suites=[], extra_packages=slow)
+    lock_config.main(first["config_dir"], nixpkgs=stub_nixpkgs_ref())
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from f.nix.build import build_closure; build_closure.main({first['config_dir']!r})",
+        ],
+        cwd=REPOSITORY,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in build.stderr:
+        if line.startswith("building '") and "nixos-system-stub" in line:
+            break
+    else:
+        pytest.fail("the build never started")
+    build.send_signal(signal_number)
+    build.wait(timeout=30)
+    assert build.returncode != 0
+    assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])
+    assert (Path(first["toplevel"]) / "boot.json").is_file()
+    if signal_number == signal.SIGTERM:
+        assert not lease_path(Path(first["config_dir"])).exists()
