@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from f.nix.common.atomic_files import write_text_atomic
 from f.nix.common.errors import FlowInputError
 from f.nix.common.joblog import log
 
@@ -80,7 +81,7 @@ def acquire(config_dir: Path, step: str) -> tuple[Path, bool]:
             return path, shared
         holder = _read(path)
         if holder.get("owner") == owner:
-            os.utime(path)
+            write_text_atomic(path, json.dumps({**holder, "step": step}))
             return path, shared
         age = _age(path)
         if age > STALE_AFTER:
