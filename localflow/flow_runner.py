@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from localflow.transforms import UNDEFINED, evaluate
+from localflow.transforms import UNDEFINED, evaluate, retry_condition
 
 
 class FlowDefinitionError(ValueError):
@@ -31,6 +31,7 @@ class Step:
     input_transforms: dict[str, dict]
     attempts: int
     retry_seconds: float
+    retry_if: Callable[[BaseException], bool] = lambda error: True
 
 
 def _retry(module: dict) -> tuple[int, float]:
@@ -51,8 +52,16 @@ def load_flow(flow_file: Path) -> tuple[dict, list[Step]]:
                 f"module {module.get('id')!r}: only workspace scripts (type: script) run locally"
             )
         attempts, seconds = _retry(module)
+        condition = ((module.get("retry") or {}).get("retry_if") or {}).get("expr")
         steps.append(
-            Step(module["id"], value["path"], value.get("input_transforms", {}), attempts, seconds)
+            Step(
+                module["id"],
+                value["path"],
+                value.get("input_transforms", {}),
+                attempts,
+                seconds,
+                retry_condition(condition) if condition else Step.retry_if,
+            )
         )
     return document.get("schema") or {}, steps
 
@@ -114,7 +123,7 @@ def run_flow(
                 previous = main(**args)
                 break
             except Exception as error:
-                if attempt == step.attempts:
+                if attempt == step.attempts or not step.retry_if(error):
                     raise
                 print(
                     f"step {step.id} failed ({error}); retry {attempt + 1} of "

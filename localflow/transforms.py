@@ -6,7 +6,9 @@ read properties (``flow_input.vm_name``, ``results.render_config.config_dir``,
 else is refused by name rather than guessed at.
 """
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 UNDEFINED = object()
@@ -39,3 +41,22 @@ def evaluate(transform: dict, context: dict[str, Any]) -> Any:
             raise TransformError(f"{expression}: cannot read {name!r} of {value!r}")
         value = value.get(name, UNDEFINED)
     return value
+
+
+_NAME_LIST_TEST = re.compile(r"(!?)\s*(\[[^\]]*\])\s*\.includes\(\s*error\.name\s*\)")
+
+
+def retry_condition(expression: str) -> Callable[[BaseException], bool]:
+    """A ``retry_if`` expression of the form ``![...names].includes(error.name)``.
+
+    Windmill reports a Python exception's class name as ``error.name``.
+    """
+    match = _NAME_LIST_TEST.fullmatch(expression.strip())
+    names = json.loads(match.group(2)) if match else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise TransformError(
+            "the local runner evaluates retry_if only as [names].includes(error.name), "
+            f"optionally negated with '!'; cannot evaluate {expression!r}"
+        )
+    negated = bool(match.group(1))
+    return lambda error: (type(error).__name__ in names) != negated

@@ -1,7 +1,7 @@
 import pytest
 
 from localflow.flow_runner import FlowInputsError, load_flow, resolve_inputs, run_flow
-from localflow.transforms import UNDEFINED, TransformError, evaluate
+from localflow.transforms import UNDEFINED, TransformError, evaluate, retry_condition
 from tests.conftest import REPOSITORY
 
 FLOW = REPOSITORY / "f/nix/build/flow.yaml"
@@ -76,3 +76,39 @@ schema: {type: object, properties: {x: {type: integer, default: 1}}}
     first.assert_called_once_with(x=3)
     assert second.call_count == 2 and second.call_args.kwargs == {"y": 7}
     sleep.assert_called_once_with(5.0)
+
+
+def test_retry_if_by_error_name():
+    class FlowInputError(Exception):
+        pass
+
+    skip_input_errors = retry_condition('!["FlowInputError", "VmBusyError"].includes(error.name)')
+    assert skip_input_errors(RuntimeError("network")) is True
+    assert skip_input_errors(FlowInputError("bad")) is False
+    assert retry_condition('["RuntimeError"].includes(error.name)')(RuntimeError()) is True
+
+
+@pytest.mark.parametrize("expr", ["error.name != 'X'", "![1].includes(error.name)", "true"])
+def test_other_retry_conditions_are_refused(expr):
+    with pytest.raises(TransformError, match="retry_if"):
+        retry_condition(expr)
+
+
+def test_errors_no_retry_can_fix_are_not_retried(tmp_path, mocker):
+    flow = tmp_path / "flow.yaml"
+    flow.write_text(
+        """
+value:
+  modules:
+    - id: only
+      retry: {constant: {attempts: 3, seconds: 30}, retry_if: {expr: '!["ValueError"].includes(error.name)'}}
+      value: {type: script, path: f/one, input_transforms: {}}
+"""
+    )
+    main = mocker.Mock(side_effect=ValueError("bad input"))
+    mocker.patch("localflow.flow_runner.script_main", return_value=main)
+    sleep = mocker.Mock()
+    with pytest.raises(ValueError):
+        run_flow(flow, {}, sleep=sleep)
+    assert main.call_count == 1
+    sleep.assert_not_called()

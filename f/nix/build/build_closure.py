@@ -1,9 +1,12 @@
 """Step 3 of f/nix/build: build the toplevel and read init and initrd from its bootspec."""
 
 import json
+import time
 from pathlib import Path
 
 from f.nix.common.bootspec import read_bootspec
+from f.nix.common.build_options import BuildOptions, build_options
+from f.nix.common.closure_report import closure_stats, dry_run_plan
 from f.nix.common.config_generations import current_generation
 from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.interrupts import unwind_on_sigterm
@@ -15,11 +18,15 @@ from f.nix.common.workdirs import existing_config_dir, gc_root_for
 ATTRIBUTE = "toplevel"
 
 
-def build_args(flake_ref: str, gc_root: Path) -> list[str]:
+def build_args(
+    flake_ref: str, gc_root: Path, options: BuildOptions | None = None, dry_run: bool = False
+) -> list[str]:
     # --json rather than --print-out-paths, which only exists since Nix 2.9.
     # No -L: it would replace the internal-json log format, which carries the
     # build logs anyway.
-    return ["build", f"{flake_ref}#{ATTRIBUTE}", "--out-link", str(gc_root), "--json"]
+    extra = options.nix_args() if options else []
+    args = ["build", f"{flake_ref}#{ATTRIBUTE}", "--json", *extra]
+    return [*args, "--dry-run"] if dry_run else [*args, "--out-link", str(gc_root)]
 
 
 def toplevel_from_json(stdout: str) -> str:
@@ -31,26 +38,55 @@ def toplevel_from_json(stdout: str) -> str:
         ) from None
 
 
-def main(config_dir: str) -> dict:
+def main(
+    config_dir: str,
+    dry_run: bool = False,
+    substituters: list[str] | None = None,
+    trusted_public_keys: list[str] | None = None,
+    builders: str = "",
+    max_jobs: int | None = None,
+) -> dict:
     """Build ``path:<config_dir>#toplevel``; return the closure and its boot entry points.
 
     The out-link (a GC root) lives beside the config dir, in ``.gcroots/``: it
     keeps the last good closure alive, and nix replaces it only after a
     build succeeds.
+    dry_run: only report what would be built and fetched (``will_build``,
+    ``will_fetch``); nothing is built and the GC root stays as it was.
+    substituters / trusted_public_keys: binary caches to use instead of
+    nix.conf's, and the keys they sign with (air-gapped mirrors); empty keeps
+    nix.conf's.
+    builders / max_jobs: remote builders (nix's ``--builders`` syntax) and
+    how many local builds may run at once (0: only remote).
     """
+    started = time.monotonic()
     unwind_on_sigterm()
+    options = build_options(substituters, trusted_public_keys, builders, max_jobs)
     directory = existing_config_dir(config_dir)
     gc_root = gc_root_for(directory)
     gc_root.parent.mkdir(parents=True, exist_ok=True)
-    with vm_lease(directory, "build_closure", last_step=True):
+    with vm_lease(directory, "build_closure", last_step=True) as run:
         generation = current_generation(directory)
         try:
-            stdout = run_nix(build_args(f"path:{generation}", gc_root)).stdout
+            build = run_nix(build_args(f"path:{generation}", gc_root, options, dry_run))
         except NixCommandError as error:
             raise explain_stale_pin(error, directory) from error
-    toplevel = toplevel_from_json(stdout)
-    bootspec = read_bootspec(Path(toplevel))
-    log(f"built {toplevel}\n  init:   {bootspec.init}\n  initrd: {bootspec.initrd}")
+        toplevel = toplevel_from_json(build.stdout)
+        if dry_run:
+            return {
+                "dry_run": True,
+                "toplevel": toplevel,
+                "config_dir": str(directory),
+                **dry_run_plan(build.messages),
+            }
+        bootspec = read_bootspec(Path(toplevel))
+        stats = closure_stats(toplevel)
+    seconds = {**run.seconds, "build_closure": round(time.monotonic() - started, 3)}
+    log(
+        f"built {toplevel}\n  init:   {bootspec.init}\n  initrd: {bootspec.initrd}\n"
+        f"  closure: {stats['store_paths']} store paths, {stats['closure_bytes']} bytes; "
+        f"built {len(build.built)}, fetched {len(build.fetched)}"
+    )
     return {
         "toplevel": toplevel,
         "init": bootspec.init,
@@ -60,4 +96,8 @@ def main(config_dir: str) -> dict:
         "system": bootspec.system,
         "label": bootspec.label,
         "kernel_params": bootspec.kernel_params,
+        **stats,
+        "built": len(build.built),
+        "fetched": len(build.fetched),
+        "seconds": seconds,
     }

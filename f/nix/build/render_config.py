@@ -12,7 +12,7 @@ from f.nix.common.joblog import log, log_file
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
 from f.nix.common.vm_lease import vm_lease
-from f.nix.common.workdirs import config_dir_for, library_dir
+from f.nix.common.workdirs import config_dir_for, ensure_nix_root, library_dir
 
 
 def _has_text(path: Path, text: str) -> bool:
@@ -76,7 +76,7 @@ def main(
     default_nix = render_default(config)
     config_dir = config_dir_for(config.vm_name)
 
-    config_dir.parent.mkdir(parents=True, exist_ok=True)
+    ensure_nix_root(config_dir)
     with vm_lease(config_dir, "render_config"):
         current = current_generation(config_dir)
         texts = {"flake.nix": flake_nix, "default.nix": default_nix}

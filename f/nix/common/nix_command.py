@@ -84,6 +84,7 @@ class NixRun:
     stdout: str
     built: list[str]
     fetched: list[str]
+    messages: list[str]
 
 
 def _pump_stderr(stream: IO[str], reader: NixLogReader) -> None:
@@ -132,7 +133,7 @@ def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> NixRun:
         clear_status()
     if returncode != 0:
         raise NixCommandError(argv, returncode, reader.failure_report())
-    return NixRun(stdout, reader.built, reader.fetched)
+    return NixRun(stdout, reader.built, reader.fetched, reader.messages)
 
 
 @functools.cache

@@ -72,6 +72,7 @@ class NixLogReader:
         self.built: list[str] = []
         self.fetched: list[str] = []
         self.errors: list[str] = []
+        self.messages: list[str] = []
         self.plain_lines: deque[str] = deque(maxlen=BUILD_TAIL_LINES)
 
     def feed(self, line: str) -> None:
@@ -147,6 +148,7 @@ class NixLogReader:
     def _msg(self, event: dict) -> None:
         level = event.get("level", LEVEL_INFO)
         text = plain(str(event.get("msg", "")))
+        self.messages.append(text)
         if level == LEVEL_ERROR:
             self.errors.append(text)
         if level <= LEVEL_INFO:

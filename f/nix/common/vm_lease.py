@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from f.nix.common.atomic_files import write_text_atomic
@@ -32,6 +33,15 @@ STALE_AFTER = 600.0
 
 class VmBusyError(FlowInputError):
     pass
+
+
+@dataclass
+class RunRecord:
+    """What the lease file says about the run: the steps done so far and their wall times."""
+
+    path: Path
+    shared: bool
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def lease_path(config_dir: Path) -> Path:
@@ -107,14 +117,16 @@ def release(path: Path) -> None:
 
 
 @contextmanager
-def vm_lease(config_dir: Path, step: str, last_step: bool = False) -> Iterator[None]:
+def vm_lease(config_dir: Path, step: str, last_step: bool = False) -> Iterator[RunRecord]:
     """Hold this VM's lease for one step.
 
     Within a flow run the lease outlives the step, so the run's next step
-    finds it; the last step, and any failing step, releases it. A step run
-    on its own always releases it.
+    finds it (with the wall time of this one); the last step, and any
+    failing step, releases it. A step run on its own always releases it.
     """
     path, shared = acquire(config_dir, step)
+    record = RunRecord(path, shared, dict(_read(path).get("seconds", {})))
+    started = time.monotonic()
     stop = threading.Event()
 
     def heartbeat() -> None:
@@ -127,12 +139,15 @@ def vm_lease(config_dir: Path, step: str, last_step: bool = False) -> Iterator[N
     beat = threading.Thread(target=heartbeat, daemon=True)
     beat.start()
     try:
-        yield
+        yield record
     except BaseException:
         release(path)
         raise
     finally:
         stop.set()
         beat.join(timeout=1)
+    record.seconds[step] = round(time.monotonic() - started, 3)
     if last_step or not shared:
         release(path)
+    else:
+        write_text_atomic(path, json.dumps({**_read(path), "seconds": record.seconds}))

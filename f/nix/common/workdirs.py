@@ -64,6 +64,20 @@ def config_dir_for(vm_name: str) -> Path:
     return config_dir
 
 
+def ensure_nix_root(config_dir: Path) -> None:
+    """Create the directory that holds the VM's config, saying what is wrong if it cannot be."""
+    try:
+        config_dir.parent.mkdir(parents=True, exist_ok=True)
+        probe = config_dir.parent / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise FlowInputError(
+            f"WORKERS_DIR: cannot write under {config_dir.parent} ({error.strerror}); set "
+            "WORKERS_DIR to a directory this worker can create and write"
+        ) from None
+
+
 def gc_root_for(config_dir: Path) -> Path:
     return config_dir.parent / _GC_ROOTS / config_dir.name
 
