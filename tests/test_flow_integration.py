@@ -13,7 +13,7 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_command import NixCommandError
-from tests.conftest import REPOSITORY, stub_nixpkgs_ref
+from tests.conftest import REPOSITORY, STUB_NIXPKGS, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
 
@@ -238,7 +238,7 @@ def test_a_changed_and_collected_library_pin_says_how_to_recover(
 
     (library / "README.extra").write_text("a library update on the worker\n")
     nix("store", "delete", locked_copy)
-    # Unchanged, the config still builds from nix's evaluation cache...
+    # Unchanged, the config is still served from the last build...
     assert closure_of(build_closure.main(first["config_dir"])) == closure_of(first)
     # ...but a change needs the pinned library, which exists nowhere now.
     with pytest.raises(FlowInputError, match="update_lock: true") as caught:
@@ -285,3 +285,52 @@ def test_a_failing_build_shows_the_derivation_and_its_last_log_lines(workers_dir
     assert "\x1b[" not in message
     log = capsys.readouterr().err
     assert re.search(r"nixos-system-stub-\w+> stub build step 1\n", log)
+
+
+def nix_calls(log: str) -> list[str]:
+    return [line for line in log.splitlines() if line.startswith("+ nix ")]
+
+
+def test_an_unchanged_rerun_runs_no_nix(workers_dir, capsys):
+    first = run_steps(vm_name="memo", test_suites=["ltp"])
+    capsys.readouterr()
+    second = run_steps(vm_name="memo", test_suites=["ltp"])
+    log = capsys.readouterr().err
+    assert nix_calls(log) == []
+    assert "not locking" in log and "not running nix" in log
+    assert closure_of(second) == closure_of(first)
+
+
+def test_a_lost_gc_root_makes_nix_build_again(workers_dir, capsys):
+    first = run_steps(vm_name="lost", test_suites=[])
+    Path(first["gc_root"]).unlink()
+    capsys.readouterr()
+    second = build_closure.main(first["config_dir"])
+    assert [call for call in nix_calls(capsys.readouterr().err) if " build " in call]
+    assert closure_of(second) == closure_of(first)
+    assert Path(second["gc_root"]).resolve() == Path(first["toplevel"])
+
+
+def test_a_new_nixpkgs_is_locked_even_when_flake_nix_is_unchanged(workers_dir, tmp_path, capsys):
+    first = run_steps(vm_name="repin", test_suites=[])
+    other = tmp_path / "other-stub"
+    shutil.copytree(STUB_NIXPKGS, other)
+    (other / "flake.nix").write_text((other / "flake.nix").read_text() + "# another nixpkgs\n")
+    capsys.readouterr()
+    result = lock_config.main(first["config_dir"], nixpkgs=f"path:{other}")
+    assert [call for call in nix_calls(capsys.readouterr().err) if " flake lock " in call]
+    assert result["inputs"]["nixos-flake/nixpkgs"]["path"] == str(other)
+
+
+def test_source_overrides_are_relocked_on_every_run(workers_dir, tmp_path, capsys):
+    checkout = tmp_path / "fio"
+    checkout.mkdir()
+    inputs = {"vm_name": "srcmemo", "overrides": [{"pkg": "fio", "src": str(checkout)}]}
+    run_steps(**inputs)
+    capsys.readouterr()
+    run_steps(**inputs)
+    assert [
+        call
+        for call in nix_calls(capsys.readouterr().err)
+        if "--update-input fio-src" in call or " fio-src" in call
+    ]

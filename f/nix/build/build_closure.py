@@ -1,6 +1,7 @@
 """Step 3 of f/nix/build: build the toplevel and read init and initrd from its bootspec."""
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import NixCommandError, run_nix
 from f.nix.common.vm_lease import vm_lease
+from f.nix.common.vm_state import fingerprint, load_state, save_state
 from f.nix.common.workdirs import existing_config_dir, gc_root_for
 
 ATTRIBUTE = "toplevel"
@@ -36,6 +38,18 @@ def toplevel_from_json(stdout: str) -> str:
         raise RuntimeError(
             f"cannot read the built path from nix build --json: {stdout!r}"
         ) from None
+
+
+def _still_built(last: dict, config: str, gc_root: Path) -> bool:
+    """The last build was of this very config and its GC root still holds the result."""
+    toplevel = last.get("toplevel")
+    return (
+        last.get("config") == config
+        and toplevel is not None
+        and gc_root.is_symlink()
+        and os.readlink(gc_root) == toplevel
+        and Path(toplevel).is_dir()
+    )
 
 
 def main(
@@ -67,25 +81,37 @@ def main(
     gc_root.parent.mkdir(parents=True, exist_ok=True)
     with vm_lease(directory, "build_closure", last_step=True) as run:
         generation = current_generation(directory)
-        try:
-            build = run_nix(build_args(f"path:{generation}", gc_root, options, dry_run))
-        except NixCommandError as error:
-            raise explain_stale_pin(error, directory) from error
-        toplevel = toplevel_from_json(build.stdout)
-        if dry_run:
-            return {
-                "dry_run": True,
-                "toplevel": toplevel,
-                "config_dir": str(directory),
-                **dry_run_plan(build.messages),
-            }
+        config = fingerprint(generation)
+        last = load_state(directory).get("build", {})
+        if not dry_run and _still_built(last, config, gc_root):
+            log(
+                f"{generation.name} is unchanged since it built {last['toplevel']}: not running nix"
+            )
+            toplevel, stats, build = last["toplevel"], last["stats"], None
+        else:
+            try:
+                build = run_nix(build_args(f"path:{generation}", gc_root, options, dry_run))
+            except NixCommandError as error:
+                raise explain_stale_pin(error, directory) from error
+            toplevel = toplevel_from_json(build.stdout)
+            if dry_run:
+                return {
+                    "dry_run": True,
+                    "toplevel": toplevel,
+                    "config_dir": str(directory),
+                    **dry_run_plan(build.messages),
+                }
+            stats = None
         bootspec = read_bootspec(Path(toplevel))
-        stats = closure_stats(toplevel)
+        if stats is None:
+            stats = closure_stats(toplevel)
+            save_state(directory, "build", {"config": config, "toplevel": toplevel, "stats": stats})
     seconds = {**run.seconds, "build_closure": round(time.monotonic() - started, 3)}
+    built, fetched = (len(build.built), len(build.fetched)) if build else (0, 0)
     log(
         f"built {toplevel}\n  init:   {bootspec.init}\n  initrd: {bootspec.initrd}\n"
         f"  closure: {stats['store_paths']} store paths, {stats['closure_bytes']} bytes; "
-        f"built {len(build.built)}, fetched {len(build.fetched)}"
+        f"built {built}, fetched {fetched}"
     )
     return {
         "toplevel": toplevel,
@@ -97,7 +123,7 @@ def main(
         "label": bootspec.label,
         "kernel_params": bootspec.kernel_params,
         **stats,
-        "built": len(build.built),
-        "fetched": len(build.fetched),
+        "built": built,
+        "fetched": fetched,
         "seconds": seconds,
     }

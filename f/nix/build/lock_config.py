@@ -13,6 +13,7 @@ from f.nix.common.nix_command import (
     run_nix,
 )
 from f.nix.common.vm_lease import vm_lease
+from f.nix.common.vm_state import fingerprint, load_state, save_state
 from f.nix.common.workdirs import existing_config_dir
 
 LIBRARY_INPUT = "nixos-flake"
@@ -64,15 +65,26 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     nixpkgs = check_flake_reference(nixpkgs.strip(), "nixpkgs")
     directory = existing_config_dir(config_dir)
     with vm_lease(directory, "lock_config"):
-        before = read_lock(current_generation(directory))
+        generation = current_generation(directory)
+        before = read_lock(generation)
         update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
-        # nix writes flake.lock in place; locking a copy keeps the old lock
-        # whole until the new one is complete.
-        with new_generation(directory) as staging:
-            try:
-                run_nix(lock_args(f"path:{staging}", nix_version(), update_inputs, nixpkgs))
-            except NixCommandError as error:
-                raise explain_stale_pin(error, directory) from error
+        last = load_state(directory).get("lock", {})
+        # An empty nixpkgs keeps whatever the lock already pins.
+        record = {
+            "flake.nix": fingerprint(generation, ("flake.nix",)),
+            "nixpkgs": nixpkgs or last.get("nixpkgs", ""),
+        }
+        if before and not update_inputs and last == record:
+            log("flake.lock is complete for this flake.nix and nothing asks to re-pin: not locking")
+        else:
+            # nix writes flake.lock in place; locking a copy keeps the old lock
+            # whole until the new one is complete.
+            with new_generation(directory) as staging:
+                try:
+                    run_nix(lock_args(f"path:{staging}", nix_version(), update_inputs, nixpkgs))
+                except NixCommandError as error:
+                    raise explain_stale_pin(error, directory) from error
+            save_state(directory, "lock", record)
         after = read_lock(current_generation(directory))
     inputs = pinned(after)
     for name, locked in inputs.items():
