@@ -1,5 +1,7 @@
 """Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock."""
 
+from collections.abc import Callable
+
 from f.nix.common.config_generations import current_generation, new_generation
 from f.nix.common.errors import FlowInputError
 from f.nix.common.flake_lock import explain_stale_pin, pinned, read_lock, source_inputs
@@ -31,16 +33,17 @@ def check_flake_reference(reference: str, field: str) -> str:
 
 
 def lock_args(
-    flake_ref: str, version: NixVersion, update_inputs: list[str], nixpkgs: str
+    flake_ref: str, version: Callable[[], NixVersion], update_inputs: list[str], nixpkgs: str
 ) -> list[str]:
     """The nix arguments that lock ``flake_ref``, re-locking ``update_inputs``.
 
     Nix 2.19 replaced ``nix flake lock --update-input X`` with
-    ``nix flake update --flake REF X``; a plain lock is the same everywhere.
+    ``nix flake update --flake REF X``; a plain lock is the same everywhere,
+    so ``version`` is only asked when inputs are re-locked.
     """
     if not update_inputs:
         args = ["flake", "lock", flake_ref]
-    elif version >= FLAKE_UPDATE_SINCE:
+    elif version() >= FLAKE_UPDATE_SINCE:
         args = ["flake", "update", "--flake", flake_ref, *update_inputs]
     else:
         args = ["flake", "lock", flake_ref]
@@ -81,7 +84,7 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
             # whole until the new one is complete.
             with new_generation(directory) as staging:
                 try:
-                    run_nix(lock_args(f"path:{staging}", nix_version(), update_inputs, nixpkgs))
+                    run_nix(lock_args(f"path:{staging}", nix_version, update_inputs, nixpkgs))
                 except NixCommandError as error:
                     raise explain_stale_pin(error, directory) from error
             save_state(directory, "lock", record)
