@@ -111,7 +111,7 @@ def bare_nix(config_dir: Path, stub: Path, out_link: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--runs", type=int, default=3, help="measurements of each kind (median is used)"
+        "--runs", type=int, default=5, help="measurements of each kind (median is used)"
     )
     parser.add_argument(
         "--eval-seconds", type=float, default=1.0, help="calibrated evaluation cost"
