@@ -70,6 +70,13 @@ def test_ssh_keys_of_known_types_are_accepted_and_normalised(key_type):
     assert config.ssh_keys == (key,)
 
 
+def test_ssh_key_comments_may_hold_any_printable_text():
+    key = public_key(comment="Ünïcødé ✓ \U00018cd6 me@host")
+    assert parse_vm_config(ssh_keys=[key]).ssh_keys == (key,)
+    with pytest.raises(FlowInputError, match="control characters"):
+        parse_vm_config(ssh_keys=[public_key(comment="bell\x07")])
+
+
 def test_ssh_key_without_comment():
     key = public_key(comment="")
     assert parse_vm_config(ssh_keys=[key]).ssh_keys == (key,)

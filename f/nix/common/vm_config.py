@@ -8,6 +8,7 @@ import binascii
 import os
 import re
 import struct
+import unicodedata
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
@@ -122,7 +123,7 @@ def check_ssh_public_key(key: str) -> str:
             "paste the public key line unchanged"
         )
     comment = parts[2].strip() if len(parts) == 3 else ""
-    if any(not char.isprintable() for char in comment):
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in comment):
         raise ValueError(f"the comment {comment!r} holds control characters")
     return " ".join(filter(None, (key_type, body, comment)))
 
