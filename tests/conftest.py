@@ -1,6 +1,8 @@
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,8 +51,6 @@ def stub_nixpkgs_ref() -> str:
 
 def nix_eval_json(expression: str) -> object:
     """Evaluate a Nix expression with the real nix-instantiate and return it as JSON."""
-    import json
-
     completed = subprocess.run(
         ["nix-instantiate", "--eval", "--strict", "--json", "--expr", expression],
         capture_output=True,
@@ -59,3 +59,27 @@ def nix_eval_json(expression: str) -> object:
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
+
+
+def localflow_argv(inputs: dict) -> list[str]:
+    return [sys.executable, "-m", "localflow", "f/nix/build", "--inputs", json.dumps(inputs)]
+
+
+def run_localflow(inputs: dict, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The README's local runner on the f/nix/build flow, as a user runs it."""
+    return subprocess.run(
+        localflow_argv(inputs),
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def run_steps(**render_inputs) -> dict:
+    """The flow's three steps in this process, locked against the stub nixpkgs."""
+    from f.nix.build import build_closure, lock_config, render_config
+
+    rendered = render_config.main(**render_inputs)
+    lock_config.main(rendered["config_dir"], nixpkgs=stub_nixpkgs_ref())
+    return build_closure.main(rendered["config_dir"])

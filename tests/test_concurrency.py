@@ -3,7 +3,6 @@
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -13,14 +12,14 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common import vm_lease
 from f.nix.common.vm_lease import VmBusyError, lease_path
-from tests.conftest import REPOSITORY, stub_nixpkgs_ref
+from tests.conftest import REPOSITORY, localflow_argv, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
 
 
 def start_flow(inputs: dict, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "localflow", "f/nix/build", "--inputs", json.dumps(inputs)],
+        localflow_argv(inputs),
         cwd=REPOSITORY,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -14,7 +14,7 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.config_generations import KEEP_GENERATIONS, generations_dir
 from f.nix.common.vm_lease import lease_path
-from tests.conftest import REPOSITORY, stub_nixpkgs_ref
+from tests.conftest import REPOSITORY, run_steps, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
 
@@ -23,12 +23,6 @@ FILES = ("flake.nix", "default.nix", "flake.lock")
 
 def snapshot(config_dir: Path) -> dict[str, str]:
     return {name: (config_dir / name).read_text() for name in FILES if (config_dir / name).exists()}
-
-
-def good_run(**inputs) -> dict:
-    rendered = render_config.main(**inputs)
-    lock_config.main(rendered["config_dir"], nixpkgs=stub_nixpkgs_ref())
-    return build_closure.main(rendered["config_dir"])
 
 
 def crash_step(limit: int, step: str, **kwargs) -> int:
@@ -69,7 +63,7 @@ def crash_everywhere(step: str, vm_dir: Path, **kwargs) -> None:
 
 
 def test_render_killed_at_any_point_keeps_the_previous_config(workers_dir, tmp_path):
-    first = good_run(vm_name="crash", test_suites=["ltp"])
+    first = run_steps(vm_name="crash", test_suites=["ltp"])
     config_dir = Path(first["config_dir"])
     before = snapshot(config_dir)
     # A source override changes both files: flake.nix gains an input, default.nix an overlay.
@@ -89,7 +83,7 @@ def test_lock_killed_at_any_point_keeps_the_previous_lock(workers_dir, tmp_path)
     checkout.mkdir()
     (checkout / "a.c").write_text("1\n")
     inputs = {"vm_name": "lockcrash", "overrides": [{"pkg": "fio", "src": str(checkout)}]}
-    first = good_run(**inputs)
+    first = run_steps(**inputs)
     config_dir = Path(first["config_dir"])
     before = snapshot(config_dir)
     (checkout / "a.c").write_text("2\n")  # the next lock has something to change
@@ -116,7 +110,7 @@ def test_first_render_killed_leaves_nothing_half_made(workers_dir):
 
 def test_old_generations_are_pruned(workers_dir):
     for suites in (["ltp"], ["fstests"], ["gitr"], ["mmtests"], ["pynfs"]):
-        result = good_run(vm_name="prune", test_suites=suites)
+        result = run_steps(vm_name="prune", test_suites=suites)
     generations = list(generations_dir(Path(result["config_dir"])).iterdir())
     assert len(generations) == KEEP_GENERATIONS
     assert Path(result["config_dir"]).resolve() in generations
@@ -124,7 +118,7 @@ def test_old_generations_are_pruned(workers_dir):
 
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGKILL])
 def test_a_killed_build_leaves_the_last_good_closure(workers_dir, signal_number):
-    first = good_run(vm_name="slow", test_suites=[])
+    first = run_steps(vm_name="slow", test_suites=[])
     # Unique, so that no earlier test run has built it already.
     slow = ["stubSlowBuild", f"unique{uuid.uuid4().hex}"]
     render_config.main(vm_name="slow", test_suites=[], extra_packages=slow)

@@ -1,11 +1,9 @@
 """The three steps against the real nix, offline, with the stub nixpkgs."""
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,15 +11,9 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_command import NixCommandError
-from tests.conftest import REPOSITORY, STUB_NIXPKGS, stub_nixpkgs_ref
+from tests.conftest import REPOSITORY, STUB_NIXPKGS, run_localflow, run_steps, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
-
-
-def run_steps(**render_inputs) -> dict:
-    rendered = render_config.main(**render_inputs)
-    lock_config.main(rendered["config_dir"], nixpkgs=stub_nixpkgs_ref())
-    return build_closure.main(rendered["config_dir"])
 
 
 CLOSURE_KEYS = (
@@ -183,13 +175,7 @@ def test_lock_and_build_want_a_rendered_config_dir(step, tmp_path):
 
 def test_the_local_runner_builds_the_flow_end_to_end(workers_dir):
     inputs = {"vm_name": "local", "test_suites": ["fstests"], "nixpkgs": stub_nixpkgs_ref()}
-    completed = subprocess.run(
-        [sys.executable, "-m", "localflow", "f/nix/build", "--inputs", json.dumps(inputs)],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        env=os.environ,
-    )
+    completed = run_localflow(inputs)
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     assert set(result) >= {"toplevel", "init", "initrd", "config_dir"}
@@ -203,24 +189,14 @@ def test_the_local_runner_builds_the_flow_end_to_end(workers_dir):
 
 
 def test_the_local_runner_reports_bad_inputs_and_exits_2(workers_dir):
-    completed = subprocess.run(
-        [sys.executable, "-m", "localflow", "--inputs", '{"profiles": ["devl"], "colour": 1}'],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-    )
+    completed = run_localflow({"profiles": ["devl"], "colour": 1})
     assert completed.returncode == 2
     assert "unknown flow input(s) colour" in completed.stderr
     assert list(workers_dir.iterdir()) == []
 
 
 def test_the_local_runner_reports_step_errors_and_exits_1(workers_dir):
-    completed = subprocess.run(
-        [sys.executable, "-m", "localflow", "--inputs", '{"user_name": "root"}'],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-    )
+    completed = run_localflow({"user_name": "root"})
     assert completed.returncode == 1
     assert "user_name: 'root' is not allowed" in completed.stderr
     assert "Traceback" not in completed.stderr

@@ -1,8 +1,5 @@
 """Property tests: hostile text survives rendering; bad names never reach the disk."""
 
-import json
-import os
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -15,7 +12,7 @@ from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_syntax import nix_string
 from f.nix.common.render_nix import render_default
 from f.nix.common.vm_config import PROFILES, TEST_SUITES, parse_vm_config
-from tests.conftest import needs_nix
+from tests.conftest import needs_nix, nix_eval_json
 from tests.test_vm_config import public_key
 
 # Any text Nix can hold: everything but NUL, surrogates included in no form
@@ -31,22 +28,11 @@ PROPERTY_SETTINGS = settings(
 )
 
 
-def nix_eval(expression: str) -> object:
-    completed = subprocess.run(
-        ["nix-instantiate", "--eval", "--strict", "--json", "--expr", expression],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NIX_CONFIG": "substituters ="},
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
-
-
 @needs_nix
 @PROPERTY_SETTINGS
 @given(st.lists(nix_text, min_size=1, max_size=8))
 def test_any_text_is_a_nix_string_that_reads_back(texts):
-    assert nix_eval("[ " + " ".join(nix_string(t) for t in texts) + " ]") == texts
+    assert nix_eval_json("[ " + " ".join(nix_string(t) for t in texts) + " ]") == texts
 
 
 @needs_nix
@@ -62,7 +48,7 @@ def test_free_inputs_render_to_nix_that_evaluates_back(attr_value, comment):
         )
         module = Path(checkout) / "default.nix"
         module.write_text(render_default(config))
-        evaluated = nix_eval(
+        evaluated = nix_eval_json(
             f"""
             let
               config = import {module} {{
