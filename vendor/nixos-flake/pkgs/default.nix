@@ -1,1 +1,14 @@
-{ pkgs }: { }
+# Packages the test suites need that nixpkgs does not carry. The attribute
+# names are written out by hand (no filterAttrs, no readDir) so that
+# flake.nix and the overlay can list them without evaluating nixpkgs.
+{ pkgs }:
+{
+  blktests = pkgs.callPackage ./blktests { };
+  damo = pkgs.callPackage ./damo { };
+  gitr = pkgs.callPackage ./gitr { };
+  ltp = pkgs.callPackage ./ltp { };
+  mmtests = pkgs.callPackage ./mmtests { };
+  nfstest = pkgs.callPackage ./nfstest { };
+  pynfs = pkgs.callPackage ./pynfs { };
+  xnvme = pkgs.callPackage ./xnvme { };
+}

@@ -1,0 +1,85 @@
+# blktests has no release tags upstream; this pins a master commit.
+{
+  lib,
+  stdenv,
+  fetchFromGitHub,
+  runtimeShell,
+  liburing,
+  bash,
+  coreutils,
+  gawk,
+  util-linux,
+  fio,
+  getconf,
+  systemd,
+  kmod,
+}:
+
+let
+  # The "minimal" dependencies of the upstream README (bash, coreutils, GNU
+  # awk, util-linux, fio, getconf, udevadm), plus kmod because most groups
+  # load null_blk, scsi_debug or nvme modules themselves.
+  runtimeDeps = [
+    bash
+    coreutils
+    gawk
+    util-linux
+    fio
+    getconf
+    systemd
+    kmod
+  ];
+in
+stdenv.mkDerivation {
+  pname = "blktests";
+  version = "0-unstable-2026-08-21";
+
+  src = fetchFromGitHub {
+    owner = "linux-blktests";
+    repo = "blktests";
+    rev = "a608cb56341e0f4cacf473f5e0ac6052f1f12de9";
+    hash = "sha256-MxtHjyghVSGgMed0rgcfg/ayq6msKA/fkivD6kRuMWM=";
+  };
+
+  # liburing enables the io_uring helpers (metadata, nvme-passthru-admin-uring,
+  # miniublk); without it src/Makefile silently skips them.
+  buildInputs = [ liburing ];
+
+  enableParallelBuilding = true;
+
+  # `make install` puts the tree under $(DESTDIR)$(prefix)/blktests.
+  makeFlags = [ "prefix=${placeholder "out"}/lib" ];
+
+  # ./check finds tests/ and common/ relative to the working directory and
+  # writes results there, so the store copy cannot be run in place. The
+  # wrapper changes into the tree and sends results and config elsewhere.
+  postInstall = ''
+    mkdir -p $out/bin
+    cat > $out/bin/blktests <<WRAPPER
+    #!${runtimeShell}
+    # Run blktests' ./check from the read-only store tree. Results go to
+    # \$BLKTESTS_OUTPUT (default /var/lib/blktests/results); the config file is
+    # \$BLKTESTS_CONFIG (default /etc/blktests/config) when it exists. Options
+    # given on the command line win over both.
+    set -e
+    export PATH=${lib.makeBinPath runtimeDeps}:\$PATH
+    output=\''${BLKTESTS_OUTPUT:-/var/lib/blktests/results}
+    config=\''${BLKTESTS_CONFIG:-/etc/blktests/config}
+    args=(-o "\$output")
+    if [ -r "\$config" ]; then
+      args+=(-c "\$config")
+    fi
+    cd $out/lib/blktests
+    exec ./check "\''${args[@]}" "\$@"
+    WRAPPER
+    chmod +x $out/bin/blktests
+  '';
+
+  meta = {
+    description = "Test framework for the Linux kernel block layer and storage stack";
+    homepage = "https://github.com/linux-blktests/blktests";
+    license = lib.licenses.gpl3Plus;
+    platforms = lib.platforms.linux;
+    mainProgram = "blktests";
+  };
+}
