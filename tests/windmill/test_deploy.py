@@ -105,12 +105,12 @@ def test_step_metadata_sends_the_nix_tag(checkout):
 def test_committed_metadata_is_what_the_cli_generates(checkout, api):
     """Regenerating changes nothing: the schemas pushed are the ones main() has now."""
     before = tree(checkout / "f")
-    completed = wmill(
-        checkout, api, "generate-metadata", "--schema-only", "--skip-flows", "--yes"
-    )
+    completed = wmill(checkout, api, "generate-metadata", "--schema-only", "--skip-flows", "--yes")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     after = tree(checkout / "f")
-    changed = sorted(path for path in after.keys() | before.keys() if after.get(path) != before.get(path))
+    changed = sorted(
+        path for path in after.keys() | before.keys() if after.get(path) != before.get(path)
+    )
     assert changed == [], (
         "stale or missing script metadata; regenerate it with "
         "`wmill generate-metadata --schema-only --skip-flows` (README, 'Using it from Windmill')"
