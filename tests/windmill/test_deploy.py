@@ -126,6 +126,8 @@ def test_flow_push_sends_flow_yaml_as_is(checkout, api):
     body.pop("deployment_message", None)
     body.pop("skip_draft_deletion", None)
     assert body == yaml.safe_load((checkout / "f/nix/build/flow.yaml").read_text())
+    # The flow's own tag: only nix workers take it, and its steps inherit it.
+    assert body["tag"] == "nix"
 
 
 def test_flow_push_takes_the_folder_not_the_file(checkout, api):
