@@ -1,0 +1,105 @@
+"""README.rst, "Using it from Windmill": the curl call and the wmill commands as printed."""
+
+import inspect
+import os
+import re
+import shlex
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from f.nix.build import render_config
+from f.nix.common.vm_config import parse_vm_config
+from localflow.flow_runner import resolve_inputs
+from tests.conftest import REPOSITORY
+from tests.windmill import test_deploy
+from tests.windmill.standin_api import StandinApi
+
+TITLE = "Using it from Windmill"
+
+
+def windmill_section() -> str:
+    text = (REPOSITORY / "README.rst").read_text()
+    start = text.index(f"\n{TITLE}\n{'=' * len(TITLE)}\n")
+    following = re.search(r"\n[^\n]+\n=+\n", text[start + len(TITLE) + 2 :])
+    return text[start : start + len(TITLE) + 2 + following.start()] if following else text[start:]
+
+
+def literal_blocks(section: str) -> list[str]:
+    """The indented blocks that follow a '::' paragraph."""
+    blocks = re.findall(r"::\n\n((?:(?: {4}[^\n]*)?\n)+)", section + "\n")
+    return [re.sub(r"^ {4}", "", block, flags=re.M).strip() for block in blocks]
+
+
+def curl_command() -> str:
+    (command,) = [b for b in literal_blocks(windmill_section()) if b.startswith("curl ")]
+    return command
+
+
+def curl_payload() -> dict:
+    argv = shlex.split(curl_command().replace("\\\n", " "))
+    return yaml.safe_load(argv[argv.index("--data") + 1])
+
+
+def test_curl_calls_the_synchronous_flow_endpoint():
+    argv = shlex.split(curl_command().replace("\\\n", " "))
+    (url,) = [a for a in argv if "/api/" in a]
+    assert url == "$WM_URL/api/w/$WM_WORKSPACE/jobs/run_wait_result/f/f/nix/build"
+    assert "Authorization: Bearer $WM_TOKEN" in argv
+    assert "Content-Type: application/json" in argv
+
+
+def test_curl_payload_is_valid_flow_input():
+    schema = yaml.safe_load((REPOSITORY / "f/nix/build/flow.yaml").read_text())["schema"]
+    inputs = resolve_inputs(schema, curl_payload())
+    # What render_config then receives also passes the step's own checks.
+    render_params = inspect.signature(render_config.main).parameters
+    parse_vm_config(**{k: v for k, v in inputs.items() if k in render_params})
+
+
+def test_curl_command_as_printed_reaches_the_endpoint():
+    if shutil.which("curl") is None or shutil.which("bash") is None:
+        pytest.skip("curl or bash is not installed")
+    api = StandinApi("kdevops", "secret-token", run_result={"toplevel": "/nix/store/x"}).start(60)
+    try:
+        completed = subprocess.run(
+            ["bash", "-c", curl_command()],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                **os.environ,
+                "WM_URL": api.base_url,
+                "WM_WORKSPACE": "kdevops",
+                "WM_TOKEN": "secret-token",
+            },
+        )
+    finally:
+        api.stop()
+    assert completed.returncode == 0, completed.stderr
+    assert yaml.safe_load(completed.stdout) == {"toplevel": "/nix/store/x"}
+    (request,) = api.requests_to("POST", "/api/w/kdevops/jobs/run_wait_result/f/f/nix/build")
+    assert request.json() == curl_payload()
+
+
+def test_wmill_commands_in_the_readme_are_the_tested_ones():
+    """Every wmill line in the section is one that tests/windmill/test_deploy.py runs."""
+    printed = [
+        line
+        for block in literal_blocks(windmill_section())
+        for line in block.splitlines()
+        if line.startswith("wmill ")
+    ]
+    tested = {
+        "wmill sync push --dry-run",
+        "wmill sync push --yes",
+        "wmill flow push f/nix/build f/nix/build",
+        "wmill generate-metadata --schema-only --skip-flows",
+    }
+    assert set(printed) == tested
+    source = inspect.getsource(test_deploy)
+    for line in tested - {"wmill sync push --yes"}:  # a real push needs a real server
+        quoted = ", ".join(f'"{word}"' for word in line.split()[1:])
+        assert quoted in source, line
