@@ -1,0 +1,11 @@
+# The library's overlay: its own packages (../pkgs), plus fio, xfstests,
+# xfsprogs and libbpf-tools recipes that keep building when a source
+# override replaces `src` (prev.<pkg>.overrideAttrs (old: { src = ...; })).
+final: prev:
+(import ../pkgs { pkgs = final; })
+// {
+  fio = import ./fio.nix { inherit prev; };
+  xfsprogs = import ./xfsprogs.nix { inherit prev; };
+  xfstests = import ./xfstests.nix { inherit final prev; };
+  libbpf-tools = final.callPackage ./libbpf-tools.nix { };
+}
