@@ -1,0 +1,27 @@
+# nixosModules.default: every module that describes what runs inside a guest
+# (the user, the four profiles, the eight test suites and the shares), and
+# none that decides how the guest boots. Pick a backend next to it
+# (nixosModules.backends.imageless) and add overlays.default to
+# nixpkgs.overlays: the suites need the library's packages.
+#
+# Importing it costs nothing by itself being enabled beyond what acts on
+# import: devel, build-tools and the suites install their tools; monitoring
+# and controller wait for their enable options.
+{
+  imports = [
+    ./user
+    ./profiles/build-tools
+    ./profiles/controller
+    ./profiles/devel
+    ./profiles/monitoring
+    ./testSuites/blktests
+    ./testSuites/fstests
+    ./testSuites/gitr
+    ./testSuites/ltp
+    ./testSuites/mmtests
+    ./testSuites/pynfs
+    ./testSuites/selftests
+    ./testSuites/sysbench
+    ./mounts/shares
+  ];
+}
