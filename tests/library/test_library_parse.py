@@ -1,0 +1,22 @@
+"""Every Nix file of the vendored library parses."""
+
+import subprocess
+
+import pytest
+
+from tests.library.support import LIBRARY, require_tool
+
+NIX_FILES = sorted(LIBRARY.rglob("*.nix"))
+
+
+def test_library_has_nix_files():
+    assert len(NIX_FILES) > 20
+
+
+@pytest.mark.parametrize("path", NIX_FILES, ids=lambda p: str(p.relative_to(LIBRARY)))
+def test_parses(path):
+    nix_instantiate = require_tool("nix-instantiate")
+    completed = subprocess.run(
+        [nix_instantiate, "--parse", str(path)], capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
