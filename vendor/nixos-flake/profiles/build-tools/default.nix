@@ -8,8 +8,8 @@
 
 {
   environment.systemPackages = with pkgs; [
-    # Toolchains (gcc first: it provides cc).
-    gcc
+    # Toolchains. gcc and clang both provide cc, c++ and cpp; gcc wins.
+    (lib.hiPrio gcc)
     binutils
     clang
     lld
