@@ -47,3 +47,26 @@ def test_library_exposes_the_contract():
     assert library_attr_names("nixosModules.mounts") == ["shares"]
     assert library_attr_names("overlays") == ["default"]
     assert library_attr_names("templates") == ["imageless"]
+
+
+def test_every_module_the_flow_can_import_exists():
+    """Each path render_config may import (featured default or not) is in the library."""
+    expression = (
+        "m: { backend = builtins.pathExists m.backends.imageless; "
+        "user = builtins.pathExists m.user; shares = builtins.pathExists m.mounts.shares; "
+        "profiles = builtins.mapAttrs (_: builtins.pathExists) m.profiles; "
+        "testSuites = builtins.mapAttrs (_: builtins.pathExists) m.testSuites; }"
+    )
+    completed = subprocess.run(
+        ["nix", "--extra-experimental-features", "nix-command flakes", "eval", "--json",
+         f"path:{LIBRARY}#nixosModules", "--apply", expression],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == {
+        "backend": True,
+        "user": True,
+        "shares": True,
+        "profiles": dict.fromkeys(PROFILES, True),
+        "testSuites": dict.fromkeys(TEST_SUITES, True),
+    }
