@@ -301,16 +301,6 @@ class VmConfig(BaseModel):
     extra_groups: tuple[GroupName, ...] | None = None
     extra_packages: tuple[AttributePath, ...] = ()
 
-    @field_validator("profiles", mode="before")
-    @classmethod
-    def _featured_profiles(cls, value: Any) -> Any:
-        return FEATURED_PROFILES if value is None else value
-
-    @field_validator("test_suites", mode="before")
-    @classmethod
-    def _featured_suites(cls, value: Any) -> Any:
-        return FEATURED_TEST_SUITES if value is None else value
-
     @field_validator("profiles")
     @classmethod
     def _order_profiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -330,18 +320,13 @@ class VmConfig(BaseModel):
                 mount: {"tag": share} if isinstance(share, str) else share
                 for mount, share in value.items()
             }
-        return {} if value is None else value
+        return value
 
     @field_validator("extra_groups", mode="before")
     @classmethod
     def _empty_groups_mean_default(cls, value: Any) -> Any:
         """[] (the form's default) keeps the library's groups rather than removing all."""
         return value or None
-
-    @field_validator("ssh_keys", "overrides", "extra_packages", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
-        return () if value is None else value
 
     @field_validator("ssh_keys")
     @classmethod
@@ -395,7 +380,11 @@ def format_validation_error(error: ValidationError) -> str:
 
 
 def parse_vm_config(**inputs: Any) -> VmConfig:
-    """Validate raw step inputs (None meaning "the default") into a VmConfig."""
+    """Validate raw step inputs into a VmConfig.
+
+    None means "not given": the field's default applies (the featured
+    profiles and suites, no keys, shares or overrides).
+    """
     given = {name: value for name, value in inputs.items() if value is not None}
     try:
         return VmConfig(**given)
