@@ -88,6 +88,7 @@ def main(
                 f"{generation.name} is unchanged since it built {last['toplevel']}: not running nix"
             )
             toplevel, stats, build = last["toplevel"], last["stats"], None
+            bootspec = read_bootspec(Path(toplevel))
         else:
             try:
                 build = run_nix(build_args(f"path:{generation}", gc_root, options, dry_run))
@@ -101,9 +102,8 @@ def main(
                     "config_dir": str(directory),
                     **dry_run_plan(build.messages),
                 }
-            stats = None
-        bootspec = read_bootspec(Path(toplevel))
-        if stats is None:
+            # Remembered only once the bootspec is known to be good.
+            bootspec = read_bootspec(Path(toplevel))
             stats = closure_stats(toplevel)
             save_state(directory, "build", {"config": config, "toplevel": toplevel, "stats": stats})
     seconds = {**run.seconds, "build_closure": round(time.monotonic() - started, 3)}
