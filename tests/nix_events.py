@@ -1,11 +1,11 @@
 """internal-json lines as Nix 2.8 printed them for a stub build (ids shortened)."""
 
+import json
+
 DRV = "/nix/store/q6mzn5498h5v9gg8r0fawb5n0q9dd752-nixos-system-stub-ea353834a42b.drv"
 
 
 def event(**fields) -> str:
-    import json
-
     return "@nix " + json.dumps(fields)
 
 
