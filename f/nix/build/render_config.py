@@ -1,10 +1,9 @@
 """Step 1 of f/nix/build: write the per-VM flake.nix and default.nix, and print both."""
 
 import os
-from pathlib import Path
 from typing import Literal
 
-from f.nix.common.atomic_files import write_text_atomic
+from f.nix.common.atomic_files import has_text, write_text_atomic
 from f.nix.common.config_generations import current_generation, new_generation
 from f.nix.common.errors import FlowInputError
 from f.nix.common.interrupts import unwind_on_sigterm
@@ -13,13 +12,6 @@ from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.workdirs import config_dir_for, ensure_nix_root, library_dir
-
-
-def _has_text(path: Path, text: str) -> bool:
-    try:
-        return path.read_text(encoding="utf-8") == text
-    except FileNotFoundError:
-        return False
 
 
 def main(
@@ -83,7 +75,7 @@ def main(
         changed = [
             name
             for name, text in texts.items()
-            if current is None or not _has_text(current / name, text)
+            if current is None or not has_text(current / name, text)
         ]
         if changed:
             with new_generation(config_dir) as staging:

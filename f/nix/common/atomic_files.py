@@ -13,13 +13,17 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def has_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except FileNotFoundError:
+        return False
+
+
 def write_text_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` unless it is already there; True when the file changed."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except FileNotFoundError:
-        pass
+    if has_text(path, text):
+        return False
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as temp:
