@@ -10,7 +10,7 @@ import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
-from f.nix.common.nix_command import NixCommandError
+from f.nix.common.nix_command import NixCommandError, NixEvaluationError
 from tests.conftest import REPOSITORY, STUB_NIXPKGS, run_localflow, run_steps, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
@@ -310,3 +310,37 @@ def test_source_overrides_are_relocked_on_every_run(workers_dir, tmp_path, capsy
         for call in nix_calls(capsys.readouterr().err)
         if "--update-input fio-src" in call or " fio-src" in call
     ]
+
+
+FLOW_FILE = REPOSITORY / "f" / "nix" / "build" / "flow.yaml"
+
+
+def run_flow_counting_retries(mocker, vm_name: str, marker: str) -> tuple[Exception, list]:
+    """The whole flow as localflow runs it, with the waits between retries recorded, not slept."""
+    from localflow.flow_runner import run_flow
+
+    mocker.patch.dict("os.environ", {"WM_FLOW_JOB_ID": f"retries-{vm_name}"})
+    sleep = mocker.Mock()
+    inputs = {
+        "vm_name": vm_name,
+        "test_suites": [],
+        "extra_packages": [marker],
+        "nixpkgs": stub_nixpkgs_ref(),
+    }
+    with pytest.raises(NixCommandError) as caught:
+        run_flow(FLOW_FILE, inputs, sleep=sleep)
+    return caught.value, sleep.call_args_list
+
+
+def test_an_evaluation_error_fails_at_once(workers_dir, mocker):
+    error, waits = run_flow_counting_retries(mocker, "evalfail", "stubEvalError")
+    assert isinstance(error, NixEvaluationError)
+    assert "stub: evaluation fails on purpose" in str(error)
+    assert "the same error recurs on every try" in str(error)
+    assert waits == []
+
+
+def test_a_failed_build_is_tried_again(workers_dir, mocker):
+    error, waits = run_flow_counting_retries(mocker, "buildfail", "stubFailBuild")
+    assert not isinstance(error, NixEvaluationError)
+    assert waits == [mocker.call(60.0)]

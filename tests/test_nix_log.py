@@ -74,3 +74,72 @@ def test_helpers():
     assert plain("\u001b[31;1merror:\u001b[0m x") == "error: x"
     assert store_name(DRV) == "nixos-system-stub-ea353834a42b"
     assert store_name("/tmp/x") == "/tmp/x"
+
+
+def error_event(**fields) -> str:
+    return event(action="msg", level=0, **fields)
+
+
+EVALUATION_FAILURES = {
+    "positioned (Nix 2.8, undefined variable)": [
+        error_event(
+            msg="\u001b[31;1merror:\u001b[0m undefined variable 'undefinedthing'",
+            file="/nix/store/18m0nf5xh8y9ifm3wg13x33djxwxqcfb-source/u.nix",
+            line=1,
+            column=7,
+        )
+    ],
+    "a throw with the --show-trace hint (Nix 2.8)": [
+        error_event(
+            msg="\u001b[31;1merror:\u001b[0m 'dbench' has been removed",
+            file=None,
+            line=None,
+            column=None,
+        ),
+        error_event(msg="(use '--show-trace' to show detailed location information)"),
+    ],
+    "a throw with its trace (Nix 2.13 and later)": [
+        error_event(
+            msg="error:\n       … while evaluating the attribute 'config.system.build.toplevel'"
+            "\n\n       error: The option `boot.kernel.sysctl' is defined multiple times"
+        )
+    ],
+}
+
+
+@pytest.mark.parametrize("lines", EVALUATION_FAILURES.values(), ids=EVALUATION_FAILURES.keys())
+def test_errors_the_evaluator_raised_are_told_apart(reader, lines):
+    for line in lines:
+        reader.feed(line)
+    assert reader.failed_in_evaluation
+
+
+OTHER_FAILURES = {
+    "a build": failing_build(3),
+    "a download (Nix 2.8)": [
+        error_event(
+            msg="error: unable to download 'https://example.invalid/x': Couldn't resolve host name (6)",
+            file=None,
+            line=None,
+        )
+    ],
+    "a flake input fetched during evaluation": [
+        error_event(
+            msg="error:\n       … while fetching the input 'github:NixOS/nixpkgs'\n\n"
+            "       error: unable to download 'https://api.github.com/x': HTTP error 503"
+        )
+    ],
+    "an evaluation error after realisation began (import from derivation)": [
+        event(action="start", id=2, level=0, text="", type=102),
+        error_event(msg="error: x", file="/nix/store/y-source/flake.nix", line=3),
+    ],
+    "no error at all": [],
+    "an error with no sign of the evaluator": [error_event(msg="error: cannot connect to socket")],
+}
+
+
+@pytest.mark.parametrize("lines", OTHER_FAILURES.values(), ids=OTHER_FAILURES.keys())
+def test_other_failures_are_not_evaluation_errors(reader, lines):
+    for line in lines:
+        reader.feed(line)
+    assert not reader.failed_in_evaluation

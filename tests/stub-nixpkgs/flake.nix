@@ -9,7 +9,9 @@
 # Tests provoke failures through marker words in those files (extra_packages
 # puts them there): stubFailBuild makes the toplevel's builder log 30 lines
 # and fail, stubSlowBuild makes it sleep 4 seconds first, stubNoBootspec
-# leaves boot.json out, stubBadBootspec writes one that is not JSON.
+# leaves boot.json out, stubBadBootspec writes one that is not JSON, and
+# stubEvalError makes evaluating the toplevel throw, as a failed NixOS
+# assertion does.
 {
   description = "Stub nixpkgs for the f/nix/build tests";
 
@@ -63,6 +65,10 @@
 
       delay = text: if has "stubSlowBuild" text then "/bin/sleep 4" else "";
 
+      evaluation =
+        text:
+        if has "stubEvalError" text then throw "stub: evaluation fails on purpose" else "";
+
       failure =
         text:
         if has "stubFailBuild" text then
@@ -83,6 +89,7 @@
         derivation {
           name = "nixos-system-stub-${print.id}";
           inherit system initrd;
+          check = evaluation print.text;
           builder = sh;
           args = [
             "-c"

@@ -26,14 +26,26 @@ class NixNotFoundError(RuntimeError):
 
 
 class NixCommandError(RuntimeError):
+    failed = "nix failed"
+
     def __init__(self, argv: Sequence[str], returncode: int, stderr_tail: Sequence[str]):
         self.argv = list(argv)
         self.returncode = returncode
         self.stderr_tail = list(stderr_tail)
         tail = "\n".join(self.stderr_tail) or "(nix printed nothing on stderr)"
         super().__init__(
-            f"nix failed with exit status {returncode}: {shlex.join(self.argv)}\n{tail}"
+            f"{self.failed} with exit status {returncode}: {shlex.join(self.argv)}\n{tail}"
         )
+
+
+class NixEvaluationError(NixCommandError):
+    """nix died evaluating, before building anything: the config itself is wrong.
+
+    Evaluation depends on nothing but the locked flake, so the same error comes
+    back on every try; flow.yaml does not retry it.
+    """
+
+    failed = "nix failed evaluating the configuration (the same error recurs on every try)"
 
 
 @dataclass(frozen=True, order=True)
@@ -97,7 +109,8 @@ def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> NixRun:
 
     Its activity goes to the job log as readable lines and its progress to
     Windmill (in a worker) or the terminal. Raises NixCommandError with the
-    command, nix's errors and the last log lines of a failed build.
+    command, nix's errors and the last log lines of a failed build;
+    NixEvaluationError when nix died evaluating, before building anything.
     """
     executable = nix_executable()
     argv = nix_argv([*LOG_FORMAT, *args])
@@ -132,7 +145,8 @@ def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> NixRun:
         reporter.flush()
         clear_status()
     if returncode != 0:
-        raise NixCommandError(argv, returncode, reader.failure_report())
+        failure = NixEvaluationError if reader.failed_in_evaluation else NixCommandError
+        raise failure(argv, returncode, reader.failure_report())
     return NixRun(stdout, reader.built, reader.fetched, reader.messages)
 
 

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 # Activity and result types (src/libutil/logging.hh); stable since Nix 2.4.
 ACT_COPY_PATH = 100
 ACT_FILE_TRANSFER = 101
+ACT_REALISE = 102
 ACT_BUILDS = 104
 ACT_BUILD = 105
 ACT_COPY_PATHS = 103
 ACT_SUBSTITUTE = 108
+# Activities that only start once evaluation has produced derivations.
+_REALISATION = frozenset({ACT_REALISE, ACT_COPY_PATHS, ACT_BUILDS, ACT_BUILD, ACT_SUBSTITUTE})
 RES_BUILD_LOG_LINE = 101
 RES_SET_PHASE = 104
 RES_PROGRESS = 105
@@ -30,6 +33,16 @@ LEVEL_INFO = 3
 BUILD_TAIL_LINES = 25
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# What nix prints about an error raised by the evaluator: a trace ("while
+# evaluating ..." from Nix 2.13, the --show-trace hint before that).
+_EVALUATION_TRACE = re.compile(r"--show-trace|\bwhile (evaluating|calling)\b")
+# Failures of the network that nix may report from inside an evaluation
+# (fetchers, flake inputs): another try may succeed.
+_TRANSFER_FAILURE = re.compile(
+    r"unable to download|HTTP error|Couldn't resolve|Could not resolve|Failed to connect|"
+    r"Timeout was reached|timed out|Connection (refused|reset)",
+    re.IGNORECASE,
+)
 _STORE_NAME = re.compile(r"/nix/store/[a-z0-9]{32}-(.+?)(\.drv)?$")
 
 
@@ -74,6 +87,8 @@ class NixLogReader:
         self.errors: list[str] = []
         self.messages: list[str] = []
         self.plain_lines: deque[str] = deque(maxlen=BUILD_TAIL_LINES)
+        self._realising = False
+        self._evaluator_spoke = False
 
     def feed(self, line: str) -> None:
         line = line.rstrip("\n")
@@ -100,6 +115,21 @@ class NixLogReader:
         expected = sum(expected for _, expected in self._counts.values())
         return Progress(done, expected)
 
+    @property
+    def failed_in_evaluation(self) -> bool:
+        """The evaluator raised the error nix died of, before any build or download began.
+
+        Evaluation is a pure function of the locked flake: the same error comes
+        back on every try. Errors raised once realisation has started (a build,
+        a substituter) or naming a failed transfer may not.
+        """
+        return (
+            bool(self.errors)
+            and self._evaluator_spoke
+            and not self._realising
+            and not any(_TRANSFER_FAILURE.search(error) for error in self.errors)
+        )
+
     def failure_report(self) -> list[str]:
         """nix's error messages, then the last log lines of each build they name."""
         lines = list(self.errors) or list(self.plain_lines)
@@ -112,6 +142,7 @@ class NixLogReader:
     def _start(self, event: dict) -> None:
         activity, kind = event.get("id"), event.get("type")
         self._types[activity] = kind
+        self._realising = self._realising or kind in _REALISATION
         fields = event.get("fields") or []
         if kind == ACT_BUILD and fields:
             self._builds[activity] = _Build(str(fields[0]))
@@ -151,5 +182,10 @@ class NixLogReader:
         self.messages.append(text)
         if level == LEVEL_ERROR:
             self.errors.append(text)
+            # A source position (Nix >= 2.4 sends file and line for errors
+            # the evaluator raises at a known place) or an evaluation trace.
+            positioned = event.get("file") is not None or event.get("line") is not None
+            if positioned or event.get("trace") or _EVALUATION_TRACE.search(text):
+                self._evaluator_spoke = True
         if level <= LEVEL_INFO:
             self._on_line(text)
