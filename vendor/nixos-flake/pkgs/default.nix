@@ -1,9 +1,11 @@
-# Packages the test suites need that nixpkgs does not carry. The attribute
-# names are written out by hand (no filterAttrs, no readDir) so that
-# flake.nix and the overlay can list them without evaluating nixpkgs.
+# Packages the test suites and profiles need that nixpkgs does not carry.
+# The attribute names are written out by hand (no filterAttrs, no readDir)
+# so that flake.nix and the overlay can list them without evaluating
+# nixpkgs.
 { pkgs }:
 {
   blktests = pkgs.callPackage ./blktests { };
+  crash = pkgs.callPackage ./crash { };
   damo = pkgs.callPackage ./damo { };
   gitr = pkgs.callPackage ./gitr { };
   ltp = pkgs.callPackage ./ltp { };

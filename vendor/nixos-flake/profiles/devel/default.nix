@@ -6,6 +6,9 @@
   ...
 }:
 
+let
+  profileDefault = lib.mkOverride 900;
+in
 {
   environment.systemPackages =
     with pkgs;
@@ -15,7 +18,7 @@
       emacs-nox
       tmux
       less
-      # Debugging.
+      # Debugging. crash comes from the library's overlay (pkgs/crash).
       gdb
       crash
       strace
@@ -24,7 +27,7 @@
       bpftrace
       bpftools
       trace-cmd
-      (pkgs.perf or linuxPackages.perf)
+      perf
       # Patches and mail.
       git
       b4
@@ -55,9 +58,13 @@
     ++ lib.optional (pkgs ? libbpf-tools) pkgs.libbpf-tools;
 
   # Let the unprivileged user read kernel addresses and use perf events:
-  # a test VM has nothing to hide from its developer.
+  # a test VM has nothing to hide from its developer. NixOS itself sets
+  # kernel.kptr_restrict = mkDefault 1 (nixos/modules/config/sysctl.nix), and
+  # two definitions at one priority clash, so these sit one step above
+  # mkDefault: they win over NixOS's defaults and lose to any plain
+  # definition and to the hardened profile (mkOverride 500).
   boot.kernel.sysctl = {
-    "kernel.perf_event_paranoid" = lib.mkDefault (-1);
-    "kernel.kptr_restrict" = lib.mkDefault 0;
+    "kernel.perf_event_paranoid" = profileDefault (-1);
+    "kernel.kptr_restrict" = profileDefault 0;
   };
 }
