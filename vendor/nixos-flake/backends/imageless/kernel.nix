@@ -1,5 +1,5 @@
-# The kernel is not part of the closure: it is built elsewhere and its
-# modules arrive at /lib/modules over virtiofs.
+# The kernel is not part of the closure: it is built elsewhere, the host boots
+# it, and its modules arrive at /lib/modules over virtiofs.
 {
   config,
   lib,
@@ -8,6 +8,41 @@
 }:
 
 let
+  # NixOS names a kernel even when it builds none: the bootspec document
+  # (boot.json) interpolates "${config.boot.kernelPackages.kernel}/<kernelFile>",
+  # which would put nixpkgs' kernel build into every closure. The stand-in
+  # below is nixpkgs' default kernel without what makes it a derivation: it
+  # interpolates to a path that exists nowhere and carries no store
+  # reference, so boot.json says "/external-kernel/bzImage" and nothing
+  # builds a kernel. What NixOS modules read from a kernel (version,
+  # features, kernelAtLeast, stdenv, ...) is nixpkgs' default kernel's, the
+  # closest guess at a current external one; the label says "Linux
+  # external". Anything that needs the kernel's build outputs (out-of-tree
+  # modules through boot.extraModulePackages, for example) fails to
+  # evaluate instead of quietly building a kernel the guest never boots.
+  nixpkgsKernel = pkgs.linuxPackages.kernel;
+  derivationAttrs = [
+    "type"
+    "drvPath"
+    "outPath"
+    "outputName"
+    "outputs"
+    "drvAttrs"
+    "all"
+    "overrideAttrs"
+    "overrideDerivation"
+  ]
+  ++ nixpkgsKernel.outputs;
+  externalKernel = builtins.removeAttrs nixpkgsKernel derivationAttrs // {
+    name = "linux-external";
+    pname = "linux-external";
+    modDirVersion = "external";
+    outPath = "/external-kernel";
+    # boot.kernelPackages' apply adds the configured patches with .override;
+    # they are the external build's business.
+    override = _: externalKernel;
+  };
+
   # With boot.kernel.enable = false, system.modulesTree stays empty and the
   # initrd's module closure (makeModulesClosure) has no lib/modules/<version>
   # to read, so its build would fail. An empty tree with one placeholder
@@ -24,6 +59,10 @@ let
 in
 {
   boot.kernel.enable = false;
+
+  boot.kernelPackages = lib.mkDefault (
+    pkgs.linuxPackages.extend (_final: _prev: { kernel = externalKernel; })
+  );
 
   system.modulesTree = [ emptyModulesTree ];
 
