@@ -1,19 +1,29 @@
 # Root on tmpfs; the store and the external kernel's modules come from the
 # host over virtiofs. Both shares are mounted by the initrd.
-{ lib, ... }:
-
+#
+# The mount options are plain definitions, not lib.mkDefault: NixOS adds
+# x-initrd.mount to every file system needed for boot at normal priority,
+# which would silently replace a default. Lists merge, so a configuration
+# can add options; taking one away needs lib.mkForce.
 {
   fileSystems = {
     "/" = {
       device = "none";
       fsType = "tmpfs";
-      options = lib.mkDefault [ "mode=0755" ];
+      options = [ "mode=0755" ];
     };
 
+    # The host's own store: read-only, so nothing in the guest can change or
+    # delete a path the host relies on (see nix.nix).
     "/nix/store" = {
       device = "store";
       fsType = "virtiofs";
       neededForBoot = true;
+      options = [
+        "ro"
+        "nosuid"
+        "nodev"
+      ];
     };
 
     "/lib/modules" = {
