@@ -103,6 +103,13 @@ def test_overrides_path_and_git():
         ({"vm_name": "a" * 64}, "vm_name", "'aaaa", "1 to 63"),
         ({"vm_name": ""}, "vm_name", "''", "1 to 63"),
         ({"user_name": "root"}, "user_name", "'root'", "reserved"),
+        ({"user_name": "daemon"}, "user_name", "'daemon'", "reserved"),
+        (
+            {"user_name": "systemd-oom"},
+            "user_name",
+            "'systemd-oom'",
+            "starting with nixbld or systemd-",
+        ),
         ({"user_name": "Bob"}, "user_name", "'Bob'", "lowercase letters"),
         ({"user_name": 5}, "user_name", "5", "valid string"),
         ({"profiles": ["devl"]}, "profiles[0]", "'devl'", "'devel'"),

@@ -53,8 +53,27 @@ SSH_KEY_TYPES = (
 # Mounted by the imageless backend itself.
 RESERVED_MOUNT_POINTS = ("/", "/nix", "/nix/store", "/lib/modules")
 RESERVED_SHARE_TAGS = ("store", "modules")
-# Accounts NixOS or the library's suites create themselves.
-RESERVED_USER_NAMES = ("root", "nobody", "sshd", "nixbld", "messagebus", "fsgqa", "fsgqa2")
+# Accounts NixOS, its services or the library's suites and profiles create
+# themselves (tests/real_nixos reads them off evaluated guests); a user of the
+# same name would fail NixOS's evaluation.
+RESERVED_USER_NAMES = (
+    "root",
+    "nobody",
+    "sshd",
+    "messagebus",
+    "dhcpcd",
+    "nscd",
+    "rpc",
+    "polkituser",
+    "node-exporter",
+    "qemu-libvirtd",
+    # fstests' and LTP's accounts.
+    "fsgqa",
+    "fsgqa2",
+    "bin",
+    "daemon",
+)
+RESERVED_USER_PREFIXES = ("nixbld", "systemd-")
 URL_SCHEMES = ("https", "http", "ssh", "git", "file")
 
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -86,10 +105,11 @@ def check_user_name(name: str) -> str:
             f"{name!r} is not allowed; a user name is 1 to 32 of lowercase letters, "
             "digits, '_' and '-', starting with a letter or '_'"
         )
-    if name in RESERVED_USER_NAMES:
+    if name in RESERVED_USER_NAMES or name.startswith(RESERVED_USER_PREFIXES):
         raise ValueError(
-            f"{name!r} is not allowed; the guest creates it itself "
-            f"(reserved: {', '.join(RESERVED_USER_NAMES)})"
+            f"{name!r} is not allowed; the guest creates it itself (reserved: "
+            f"{', '.join(RESERVED_USER_NAMES)} and names starting with "
+            f"{' or '.join(RESERVED_USER_PREFIXES)})"
         )
     return name
 
