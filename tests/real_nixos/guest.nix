@@ -1,0 +1,123 @@
+# What the tests assert about an evaluated guest, read from a NixOS system
+# (a flake's nixosConfigurations.<name>):
+#   nix eval --json <flake>#nixosConfigurations.imageless --apply "$(cat guest.nix)"
+# Everything is plain data; nothing is built.
+system:
+let
+  inherit (system) config pkgs;
+  inherit (pkgs) lib;
+
+  # boot.initrd.*KernelModules are lists in older releases and sets of names
+  # to true in newer ones.
+  names =
+    value:
+    if builtins.isList value then value else lib.attrNames (lib.filterAttrs (_: on: on) value);
+
+  packageName = package: package.pname or (builtins.parseDrvName package.name).name;
+
+  kernelNamed = "${config.boot.kernelPackages.kernel}/${config.system.boot.loader.kernelFile}";
+
+  enabled = lib.filterAttrs (_: unit: unit.enable);
+in
+{
+  toplevel = config.system.build.toplevel.drvPath;
+  # The kernels nixpkgs would build for this system, which must stay out of it.
+  nixpkgsKernels = map (set: set.kernel.drvPath) [
+    pkgs.linuxPackages
+    pkgs.linuxPackages_latest
+  ];
+
+  hostName = config.networking.hostName;
+
+  fileSystems = lib.mapAttrs (_: fs: {
+    inherit (fs)
+      device
+      fsType
+      options
+      neededForBoot
+      ;
+  }) config.fileSystems;
+
+  kernel = {
+    enable = config.boot.kernel.enable;
+    # What boot.json's "kernel" field holds, and whether it drags a store
+    # path (a kernel build) along.
+    bootspecPath = kernelNamed;
+    bootspecPathHasContext = builtins.getContext kernelNamed != { };
+    sysctl = config.boot.kernel.sysctl;
+  };
+
+  initrd = {
+    enable = config.boot.initrd.enable;
+    systemd = config.boot.initrd.systemd.enable;
+    availableKernelModules = names config.boot.initrd.availableKernelModules;
+    kernelModules = names config.boot.initrd.kernelModules;
+    includeDefaultModules = config.boot.initrd.includeDefaultModules;
+    bootspec = config.boot.bootspec.enable;
+  };
+
+  ssh = {
+    enable = config.services.openssh.enable;
+    inherit (config.services.openssh.settings)
+      PasswordAuthentication
+      KbdInteractiveAuthentication
+      PermitRootLogin
+      ;
+  };
+
+  nix = {
+    enable = config.nix.enable;
+  };
+
+  users = lib.mapAttrs (_: user: {
+    inherit (user)
+      isNormalUser
+      isSystemUser
+      group
+      extraGroups
+      uid
+      ;
+    keys = user.openssh.authorizedKeys.keys;
+  }) config.users.users;
+
+  groups = lib.mapAttrs (_: group: { inherit (group) gid; }) config.users.groups;
+
+  packages = lib.unique (map packageName config.environment.systemPackages);
+  packagePaths = map (package: package.outPath) config.environment.systemPackages;
+
+  services = lib.attrNames (enabled config.systemd.services);
+  sockets = lib.attrNames (enabled config.systemd.sockets);
+  timers = lib.attrNames (enabled config.systemd.timers);
+
+  enabledServices = {
+    sysstat = config.services.sysstat.enable;
+    nodeExporter = config.services.prometheus.exporters.node.enable;
+    libvirtd = config.virtualisation.libvirtd.enable;
+    rpcbind = config.services.rpcbind.enable;
+  };
+
+  tmpfiles = config.systemd.tmpfiles.rules;
+  etc = lib.attrNames config.environment.etc;
+  variables = config.environment.variables;
+
+  # The packages the library makes overridable: what each is built from and
+  # where it lands ("out": an attribute named outPath would make toJSON print
+  # the set as that path), and the flake inputs that carry source overrides.
+  overridable = lib.genAttrs [
+    "fio"
+    "xfsprogs"
+    "xfstests"
+    "libbpf-tools"
+  ] (name: {
+    src = toString pkgs.${name}.src;
+    version = pkgs.${name}.version or null;
+    out = pkgs.${name}.outPath;
+  });
+  sourceInputs = lib.mapAttrs (_: input: input.outPath) (
+    lib.filterAttrs (name: _: lib.hasSuffix "-src" name) system._module.specialArgs.inputs
+  );
+
+  assertions = map (assertion: assertion.message) (
+    builtins.filter (assertion: !assertion.assertion) config.assertions
+  );
+}

@@ -1,0 +1,417 @@
+"""The flow's own three steps on the real tree, and what the evaluated guest is.
+
+Each config runs through ``python3 -m localflow f/nix/build`` with the
+wrapped tree as ``nixpkgs`` and ``dry_run: true``, exactly as a user runs the
+flow; the guest is then read from the VM's
+``nixosConfigurations.imageless`` (guest.nix) and its build graph.
+"""
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from f.nix.common.vm_config import (
+    FEATURED_PROFILES,
+    FEATURED_TEST_SUITES,
+    PROFILES,
+    TEST_SUITES,
+    check_user_name,
+)
+from tests.conftest import REPOSITORY, localflow_argv
+from tests.real_nixos.conftest import HERE, CommandFailed, nix
+from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 dev@host"
+OTHER_KEY = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC1/TyU8UP5Mb8rMyTjtkzxU6J3EEXHQ8Yq3x8/1a3Xb ci@host"
+)
+OVERRIDDEN = ("fio", "xfsprogs", "xfstests", "libbpf-tools")
+
+
+def every_input(sources: Path) -> dict:
+    """All four profiles, every suite, source overrides, shares, packages, groups, user and keys."""
+    overrides = []
+    for package in OVERRIDDEN:
+        checkout = sources / package
+        checkout.mkdir(parents=True, exist_ok=True)
+        (checkout / "README").write_text(f"a local {package} tree\n")
+        overrides.append({"pkg": package, "src": str(checkout)})
+    overrides[0]["attrs"] = {"version": "3.99-local"}
+    return {
+        "user_name": "dev",
+        "profiles": list(PROFILES),
+        "test_suites": list(TEST_SUITES),
+        "ssh_keys": [KEY, OTHER_KEY],
+        "shares": {
+            "/mnt/linux": {"tag": "linux", "options": ["ro", "nofail"]},
+            "/mnt/results": "results",
+        },
+        "overrides": overrides,
+        "extra_groups": ["wheel", "disk"],
+        "extra_packages": ["strace", "linuxPackages.cpupower", "python3Packages.pyyaml"],
+    }
+
+
+CONFIGS = {
+    "featured default": lambda sources: {},
+    "empty selection": lambda sources: {"profiles": [], "test_suites": []},
+    "every input": every_input,
+}
+
+
+@dataclass
+class Guest:
+    name: str
+    inputs: dict
+    result: dict
+    config: dict = field(repr=False)
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        return tuple(self.inputs.get("profiles", FEATURED_PROFILES))
+
+    @property
+    def test_suites(self) -> tuple[str, ...]:
+        return tuple(self.inputs.get("test_suites", FEATURED_TEST_SUITES))
+
+    @property
+    def user(self) -> str:
+        return self.inputs.get("user_name", "kdevops")
+
+    def has_tmpfile(self, prefix: str) -> bool:
+        return any(rule.startswith(prefix) for rule in self.config["tmpfiles"])
+
+
+def run_flow(inputs: dict, workers: Path) -> dict:
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("WM_")},
+        "WORKERS_DIR": str(workers),
+        "NIX_CONFIG": "substituters =",
+    }
+    env.pop("NIXOS_FLAKE_DIR", None)
+    argv = localflow_argv(inputs)
+    completed = subprocess.run(argv, cwd=REPOSITORY, capture_output=True, text=True, env=env)
+    if completed.returncode != 0:
+        raise CommandFailed(argv, completed.stderr)
+    return json.loads(completed.stdout)
+
+
+def read_guest(config_dir: str) -> dict:
+    # nix is handed the generation the VM's link points to, as the steps do.
+    flake = Path(config_dir).resolve()
+    summary = (HERE / "guest.nix").read_text(encoding="utf-8")
+    output = nix(
+        "eval", "--json", f"path:{flake}#nixosConfigurations.imageless", "--apply", summary
+    )
+    return json.loads(output)
+
+
+@pytest.fixture(scope="module", params=list(CONFIGS), ids=lambda name: name.replace(" ", "-"))
+def guest(request, real_nixpkgs, tmp_path_factory, table) -> Guest:
+    name = request.param
+    scratch = tmp_path_factory.mktemp(name.replace(" ", "-"))
+    inputs = {
+        "vm_name": name.replace(" ", "-"),
+        **CONFIGS[name](scratch / "sources"),
+    }
+    with table.row(f"flow: {name}"):
+        result = run_flow({**inputs, "nixpkgs": real_nixpkgs, "dry_run": True}, scratch / "workers")
+        config = read_guest(result["config_dir"])
+    return Guest(name, inputs, result, config)
+
+
+# The backend, in every guest.
+
+
+def test_the_dry_run_names_what_it_would_build(guest):
+    assert guest.result["dry_run"] is True
+    assert guest.result["toplevel"].startswith("/nix/store/")
+    assert any(path.endswith(".drv") for path in guest.result["will_build"])
+    assert guest.config["assertions"] == []
+
+
+def test_root_is_tmpfs_and_the_store_and_modules_come_over_virtiofs(guest):
+    file_systems = guest.config["fileSystems"]
+    assert file_systems["/"]["fsType"] == "tmpfs"
+    assert "mode=0755" in file_systems["/"]["options"]
+    for mount_point, tag in [("/nix/store", "store"), ("/lib/modules", "modules")]:
+        assert file_systems[mount_point]["fsType"] == "virtiofs"
+        assert file_systems[mount_point]["device"] == tag
+        assert file_systems[mount_point]["neededForBoot"] is True
+
+
+def test_systemd_initrd_without_kernel_modules(guest):
+    initrd = guest.config["initrd"]
+    assert initrd["enable"] and initrd["systemd"]
+    assert initrd["availableKernelModules"] == [] and initrd["kernelModules"] == []
+    assert initrd["includeDefaultModules"] is False
+
+
+def test_ssh_takes_keys_only(guest):
+    ssh = guest.config["ssh"]
+    assert ssh["enable"] is True
+    assert ssh["PasswordAuthentication"] is False
+    assert ssh["KbdInteractiveAuthentication"] is False
+    assert ssh["PermitRootLogin"] == "prohibit-password"
+
+
+def test_the_guest_cannot_write_the_host_store(guest):
+    assert {"ro", "nosuid", "nodev"} <= set(guest.config["fileSystems"]["/nix/store"]["options"])
+    assert guest.config["nix"]["enable"] is False
+    units = guest.config["services"] + guest.config["sockets"] + guest.config["timers"]
+    assert not [unit for unit in units if unit.startswith(("nix-daemon", "nix-gc", "nix-optim"))]
+    assert not [user for user in guest.config["users"] if user.startswith("nixbld")]
+    assert "nix" not in guest.config["packages"]
+
+
+def test_no_kernel_is_built(guest):
+    kernel = guest.config["kernel"]
+    assert kernel["enable"] is False
+    assert kernel["bootspecPath"] == "/external-kernel/bzImage"
+    assert kernel["bootspecPathHasContext"] is False
+    assert kernel_builds(guest.config["toplevel"], guest.config["nixpkgsKernels"]) == []
+
+
+def test_the_bootspec_document_names_the_initrd_and_no_kernel_build(guest):
+    (boot_json,) = [
+        path for path in requisites(guest.config["toplevel"]) if path.endswith("-boot.json.drv")
+    ]
+    derivation = json.loads(nix("show-derivation", boot_json))[boot_json]
+    document = json.loads(derivation["env"]["text"])["org.nixos.bootspec.v1"]
+    assert document["initrd"].startswith("/nix/store/") and document["initrd"].endswith("/initrd")
+    assert document["kernel"] == "/external-kernel/bzImage"
+    assert document["system"] == "x86_64-linux"
+    assert document["label"].endswith("(Linux external)")
+    assert not [drv for drv in derivation["inputDrvs"] if is_kernel_build(drv)]
+
+
+def test_the_host_name_is_the_vm_name(guest):
+    assert guest.config["hostName"] == guest.inputs["vm_name"]
+
+
+# The user and the inputs that shape the guest.
+
+
+def test_the_user_and_its_keys(guest):
+    users = guest.config["users"]
+    user = users[guest.user]
+    assert user["isNormalUser"] is True
+    expected_groups = guest.inputs.get("extra_groups") or ["wheel"]
+    assert user["extraGroups"][: len(expected_groups)] == expected_groups
+    keys = guest.inputs.get("ssh_keys", [])
+    assert user["keys"] == keys and users["root"]["keys"] == keys
+    if guest.user != "kdevops":
+        assert "kdevops" not in users
+
+
+def test_shares_become_virtiofs_mounts(guest):
+    file_systems = guest.config["fileSystems"]
+    shares = guest.inputs.get("shares", {})
+    for mount_point, share in shares.items():
+        tag, options = (share, []) if isinstance(share, str) else (share["tag"], share["options"])
+        assert file_systems[mount_point]["device"] == tag
+        assert file_systems[mount_point]["fsType"] == "virtiofs"
+        assert set(options) <= set(file_systems[mount_point]["options"])
+    assert set(file_systems) == {"/", "/nix/store", "/lib/modules", *shares}
+
+
+def test_extra_packages_are_installed(guest):
+    # Package names as the guest lists them, for the attributes every_input() asks for.
+    names = {
+        "strace": "strace",
+        "linuxPackages.cpupower": "cpupower",
+        "python3Packages.pyyaml": "pyyaml",
+    }
+    for attribute in guest.inputs.get("extra_packages", []):
+        assert names[attribute] in guest.config["packages"]
+
+
+def test_source_overrides_are_what_gets_installed(guest):
+    overrides = {o["pkg"]: o for o in guest.inputs.get("overrides", [])}
+    for package, built in guest.config["overridable"].items():
+        if package not in overrides:
+            assert f"{package}-src" not in guest.config["sourceInputs"]
+            continue
+        assert built["src"] == guest.config["sourceInputs"][f"{package}-src"]
+        for name, value in overrides[package].get("attrs", {}).items():
+            assert built[name] == value
+        if package in ("fio", "xfsprogs", "xfstests"):
+            # Installed by the suites (fio, xfsprogs) and fstests itself.
+            assert built["out"] in guest.config["packagePaths"]
+
+
+# Each suite and profile: present when selected, absent otherwise.
+
+
+@dataclass(frozen=True)
+class Expected:
+    packages: frozenset[str] = frozenset()
+    # The package that only this suite or profile installs.
+    own: str | None = None
+    users: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    tmpfiles: tuple[str, ...] = ()
+    services: frozenset[str] = frozenset()
+    variables: tuple[tuple[str, str], ...] = ()
+    etc: frozenset[str] = frozenset()
+    sysctl: tuple[tuple[str, int], ...] = ()
+    enabled: frozenset[str] = frozenset()
+
+
+SUITES = {
+    "blktests": Expected(
+        packages=frozenset({"blktests", "fio", "nvme-cli", "xnvme", "multipath-tools", "nbd"}),
+        own="blktests",
+        tmpfiles=("d /var/lib/blktests ", "d /var/lib/blktests/results "),
+        etc=frozenset({"blktests/config"}),
+    ),
+    "fstests": Expected(
+        packages=frozenset({"xfstests", "xfsprogs", "fio", "xfsdump", "duperemove", "liburing"}),
+        own="xfstests",
+        users=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa"}),
+        groups=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa"}),
+        tmpfiles=("d /var/lib/xfstests ", "d /var/lib/xfstests/results "),
+        services=frozenset({"fstests-workdir"}),
+    ),
+    "gitr": Expected(
+        packages=frozenset({"gitr", "git"}),
+        own="gitr",
+        tmpfiles=("d /var/lib/gitr ",),
+        variables=(("GITR_DIR", "/var/lib/gitr"),),
+    ),
+    "ltp": Expected(
+        packages=frozenset({"ltp", "numactl"}),
+        own="ltp",
+        users=frozenset({"bin", "daemon"}),
+        groups=frozenset({"bin", "daemon"}),
+        tmpfiles=("L+ /opt/ltp ", "d /var/lib/ltp "),
+        variables=(("LTPROOT", "/opt/ltp"),),
+    ),
+    "mmtests": Expected(
+        packages=frozenset({"mmtests", "damo", "perf-linux", "R", "cpupower"}),
+        own="mmtests",
+        tmpfiles=("C /var/lib/mmtests ",),
+        variables=(("ASSUME_PACKAGE_INSTALLED", "yes"),),
+    ),
+    "pynfs": Expected(
+        packages=frozenset({"pynfs", "nfstest", "nfs-utils", "krb5"}),
+        own="pynfs",
+        tmpfiles=("d /var/lib/pynfs ", "d /var/lib/nfstest "),
+        enabled=frozenset({"rpcbind"}),
+    ),
+    "selftests": Expected(
+        packages=frozenset({"bpftools", "iproute2", "nftables", "socat", "trace-cmd"}),
+        tmpfiles=("d /var/lib/kselftest ",),
+    ),
+    "sysbench": Expected(
+        packages=frozenset({"sysbench"}),
+        own="sysbench",
+        tmpfiles=("d /var/lib/sysbench ",),
+    ),
+}
+
+PROFILE_EXPECTATIONS = {
+    "devel": Expected(
+        packages=frozenset(
+            {"gdb", "crash", "strace", "bpftrace", "perf-linux", "libbpf-tools", "b4", "vim"}
+        ),
+        own="crash",
+        sysctl=(("kernel.kptr_restrict", 0), ("kernel.perf_event_paranoid", -1)),
+    ),
+    "build-tools": Expected(
+        packages=frozenset(
+            {"gcc-wrapper", "clang-wrapper", "gnumake", "flex", "bison", "pahole", "sparse"}
+        ),
+        own="clang-wrapper",
+        variables=(("C_INCLUDE_PATH", "/run/current-system/sw/include"),),
+    ),
+    "monitoring": Expected(
+        packages=frozenset({"sysstat", "iotop", "node_exporter"}),
+        own="node_exporter",
+        services=frozenset({"sysstat", "prometheus-node-exporter"}),
+        enabled=frozenset({"sysstat", "nodeExporter"}),
+    ),
+    "controller": Expected(
+        packages=frozenset({"virtiofsd"}),
+        own="virtiofsd",
+        services=frozenset({"libvirtd"}),
+        enabled=frozenset({"libvirtd"}),
+    ),
+}
+
+
+def assert_present(guest: Guest, what: str, expected: Expected) -> None:
+    config = guest.config
+    missing = expected.packages - set(config["packages"])
+    assert not missing, f"{what}: packages missing: {sorted(missing)}"
+    assert expected.users <= set(config["users"]), what
+    assert expected.groups <= set(config["groups"]), what
+    for prefix in expected.tmpfiles:
+        assert guest.has_tmpfile(prefix), f"{what}: no tmpfiles rule {prefix!r}"
+    assert expected.services <= set(config["services"]), what
+    for name, value in expected.variables:
+        assert config["variables"].get(name) == value, f"{what}: {name}"
+    assert expected.etc <= set(config["etc"]), what
+    for name, value in expected.sysctl:
+        assert config["kernel"]["sysctl"].get(name) == value, f"{what}: {name}"
+    for service in expected.enabled:
+        assert config["enabledServices"][service] is True, f"{what}: {service}"
+
+
+def assert_absent(guest: Guest, what: str, expected: Expected) -> None:
+    config = guest.config
+    if expected.own:
+        assert expected.own not in config["packages"], what
+    assert not expected.users & set(config["users"]), what
+    for prefix in expected.tmpfiles:
+        assert not guest.has_tmpfile(prefix), f"{what}: tmpfiles rule {prefix!r}"
+    assert not expected.services & set(config["services"]), what
+    for name, _ in expected.variables:
+        assert name not in config["variables"], f"{what}: {name}"
+    for service in expected.enabled:
+        assert config["enabledServices"][service] is False, f"{what}: {service}"
+
+
+def test_each_selected_suite_is_installed_with_what_it_needs(guest):
+    for suite, expected in SUITES.items():
+        if suite in guest.test_suites:
+            assert_present(guest, f"suite {suite}", expected)
+        else:
+            assert_absent(guest, f"suite {suite}", expected)
+
+
+def test_each_selected_profile_brings_its_services_and_sysctls(guest):
+    for profile, expected in PROFILE_EXPECTATIONS.items():
+        if profile in guest.profiles:
+            assert_present(guest, f"profile {profile}", expected)
+        else:
+            assert_absent(guest, f"profile {profile}", expected)
+    sysctl = guest.config["kernel"]["sysctl"]
+    if "devel" not in guest.profiles:
+        # NixOS' own default, which devel lowers.
+        assert sysctl["kernel.kptr_restrict"] == 1
+    if "controller" in guest.profiles:
+        assert {"libvirtd", "kvm"} <= set(guest.config["users"][guest.user]["extraGroups"])
+
+
+def test_suites_and_profiles_cover_the_library():
+    assert set(SUITES) == set(TEST_SUITES)
+    assert set(PROFILE_EXPECTATIONS) == set(PROFILES)
+
+
+def test_every_account_the_guest_creates_is_refused_as_the_user_name(guest):
+    """A user_name that clashes with one fails before anything is written, not in NixOS."""
+    accepted = []
+    for name in guest.config["users"]:
+        if name == guest.user:
+            continue
+        try:
+            check_user_name(name)
+        except ValueError:
+            continue
+        accepted.append(name)
+    assert accepted == [], " ".join(accepted)

@@ -1,0 +1,22 @@
+"""Every check of the library evaluates on the real tree and builds no kernel."""
+
+import pytest
+
+from tests.library.support import CHECKS, LIBRARY
+from tests.real_nixos.conftest import nix
+from tests.real_nixos.kernel_builds import kernel_builds
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_check_evaluates_without_a_kernel(check, real_nixpkgs, table):
+    with table.row(f"check {check}"):
+        drv = nix(
+            "eval",
+            "--raw",
+            f"path:{LIBRARY}#checks.x86_64-linux.{check}.drvPath",
+            "--override-input",
+            "nixpkgs",
+            real_nixpkgs,
+        )
+    assert drv.startswith("/nix/store/") and drv.endswith(".drv")
+    assert kernel_builds(drv) == []
