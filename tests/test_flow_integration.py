@@ -344,3 +344,49 @@ def test_a_failed_build_is_tried_again(workers_dir, mocker):
     error, waits = run_flow_counting_retries(mocker, "buildfail", "stubFailBuild")
     assert not isinstance(error, NixEvaluationError)
     assert waits == [mocker.call(60.0)]
+
+
+def dry_run_calls(config_dir: str, capsys, **options) -> tuple[dict, list[str]]:
+    capsys.readouterr()
+    plan = build_closure.main(config_dir, dry_run=True, **options)
+    return plan, [call for call in nix_calls(capsys.readouterr().err) if " build " in call]
+
+
+def test_an_unchanged_dry_run_runs_no_nix_until_the_store_changes(workers_dir, tmp_path, capsys):
+    config_dir = render_config.main(vm_name="plan", test_suites=["ltp"])["config_dir"]
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    first, calls = dry_run_calls(config_dir, capsys)
+    assert calls and first["will_build"]
+    again, calls = dry_run_calls(config_dir, capsys)
+    assert calls == [] and again == first
+    # Another cache changes what would be fetched: ask nix.
+    _, calls = dry_run_calls(config_dir, capsys, substituters=["file:///srv/cache"])
+    assert calls
+    # A path that becomes valid may be one the plan would have built.
+    added = tmp_path / "a-new-store-path"
+    added.write_text(str(tmp_path))
+    subprocess.run(["nix-store", "--add", str(added)], check=True, capture_output=True)
+    _, calls = dry_run_calls(config_dir, capsys)
+    assert calls
+
+
+def test_a_dry_run_is_asked_again_after_an_hour(workers_dir, capsys):
+    from f.nix.common.vm_state import load_state, save_state
+
+    config_dir = render_config.main(vm_name="stale", test_suites=[])["config_dir"]
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    dry_run_calls(config_dir, capsys)
+    state = load_state(Path(config_dir))["dry_run"]
+    save_state(Path(config_dir), "dry_run", {**state, "at": state["at"] - 3601})
+    _, calls = dry_run_calls(config_dir, capsys)
+    assert calls
+
+
+def test_a_changed_config_is_dry_run_again(workers_dir, capsys):
+    inputs = {"vm_name": "replan", "test_suites": []}
+    config_dir = render_config.main(**inputs)["config_dir"]
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    first, _ = dry_run_calls(config_dir, capsys)
+    render_config.main(**inputs, extra_packages=["strace"])
+    second, calls = dry_run_calls(config_dir, capsys)
+    assert calls and second["toplevel"] != first["toplevel"]

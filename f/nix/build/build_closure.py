@@ -12,23 +12,28 @@ from f.nix.common.config_generations import current_generation
 from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
-from f.nix.common.nix_command import NixCommandError, run_nix
+from f.nix.common.nix_command import NixCommandError, NixRun, run_nix
+from f.nix.common.store_stamp import store_stamp
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
 from f.nix.common.workdirs import existing_config_dir, gc_root_for
 
 ATTRIBUTE = "toplevel"
+# How long an unchanged dry run's answer is reused: nix itself remembers that
+# a binary cache lacks a path for an hour (narinfo-cache-negative-ttl).
+DRY_RUN_REUSE_SECONDS = 3600
 
 
 def build_args(
-    flake_ref: str, gc_root: Path, options: BuildOptions | None = None, dry_run: bool = False
+    flake_ref: str, gc_root: Path | None, options: BuildOptions | None = None
 ) -> list[str]:
+    """``nix build`` of the toplevel, its out-link at ``gc_root``; a dry run when that is None."""
     # --json rather than --print-out-paths, which only exists since Nix 2.9.
     # No -L: it would replace the internal-json log format, which carries the
     # build logs anyway.
     extra = options.nix_args() if options else []
     args = ["build", f"{flake_ref}#{ATTRIBUTE}", "--json", *extra]
-    return [*args, "--dry-run"] if dry_run else [*args, "--out-link", str(gc_root)]
+    return [*args, "--dry-run"] if gc_root is None else [*args, "--out-link", str(gc_root)]
 
 
 def toplevel_from_json(stdout: str) -> str:
@@ -50,6 +55,39 @@ def _still_built(last: dict, config: str, gc_root: Path) -> bool:
         and os.readlink(gc_root) == toplevel
         and Path(toplevel).is_dir()
     )
+
+
+def _nix_build(directory: Path, args: list[str]) -> NixRun:
+    try:
+        return run_nix(args)
+    except NixCommandError as error:
+        raise explain_stale_pin(error, directory) from error
+
+
+def plan_build(directory: Path, generation: Path, options: BuildOptions) -> dict:
+    """What building the generation would build and fetch, without building.
+
+    The answer depends on the config, the options and which paths the store
+    holds; while none of them changed (and for at most an hour), the last
+    answer is the answer.
+    """
+    key = {"config": fingerprint(generation), "options": options.nix_args()}
+    last = load_state(directory).get("dry_run", {})
+    fresh = time.time() - last.get("at", 0) < DRY_RUN_REUSE_SECONDS
+    stamp = store_stamp()
+    if stamp is not None and fresh and last.get("key") == {**key, "store": stamp}:
+        log(f"{generation.name} and the store are unchanged since its dry run: not running nix")
+        plan = last["plan"]
+    else:
+        build = _nix_build(directory, build_args(f"path:{generation}", None, options))
+        plan = {"toplevel": toplevel_from_json(build.stdout), **dry_run_plan(build.messages)}
+        # Stamped after nix, whose own writes (the .drv files) are part of this answer.
+        save_state(
+            directory,
+            "dry_run",
+            {"key": {**key, "store": store_stamp()}, "at": time.time(), "plan": plan},
+        )
+    return {"dry_run": True, "config_dir": str(directory), **plan}
 
 
 def main(
@@ -81,27 +119,19 @@ def main(
     gc_root.parent.mkdir(parents=True, exist_ok=True)
     with vm_lease(directory, "build_closure", last_step=True) as run:
         generation = current_generation(directory)
+        if dry_run:
+            return plan_build(directory, generation, options)
         config = fingerprint(generation)
         last = load_state(directory).get("build", {})
-        if not dry_run and _still_built(last, config, gc_root):
+        if _still_built(last, config, gc_root):
             log(
                 f"{generation.name} is unchanged since it built {last['toplevel']}: not running nix"
             )
             toplevel, stats, build = last["toplevel"], last["stats"], None
             bootspec = read_bootspec(Path(toplevel))
         else:
-            try:
-                build = run_nix(build_args(f"path:{generation}", gc_root, options, dry_run))
-            except NixCommandError as error:
-                raise explain_stale_pin(error, directory) from error
+            build = _nix_build(directory, build_args(f"path:{generation}", gc_root, options))
             toplevel = toplevel_from_json(build.stdout)
-            if dry_run:
-                return {
-                    "dry_run": True,
-                    "toplevel": toplevel,
-                    "config_dir": str(directory),
-                    **dry_run_plan(build.messages),
-                }
             # Remembered only once the bootspec is known to be good.
             bootspec = read_bootspec(Path(toplevel))
             stats = closure_stats(toplevel)
