@@ -22,8 +22,9 @@ from f.nix.common.vm_config import (
     check_user_name,
 )
 from tests.conftest import REPOSITORY, localflow_argv
-from tests.real_nixos.conftest import HERE, CommandFailed, nix
+from tests.real_nixos.conftest import HERE
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
+from tests.real_nixos.wrapped_tree import CommandFailed, nix
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 dev@host"
 OTHER_KEY = (

@@ -3,8 +3,8 @@
 import pytest
 
 from tests.library.support import CHECKS, LIBRARY
-from tests.real_nixos.conftest import nix
 from tests.real_nixos.kernel_builds import kernel_builds
+from tests.real_nixos.wrapped_tree import nix
 
 
 @pytest.mark.parametrize("check", CHECKS)
