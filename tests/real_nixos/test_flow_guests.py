@@ -377,20 +377,18 @@ def assert_absent(guest: Guest, what: str, expected: Expected) -> None:
         assert config["enabledServices"][service] is False, f"{what}: {service}"
 
 
+def assert_selected(guest: Guest, kind: str, expectations: dict, selected: tuple[str, ...]):
+    for name, expected in expectations.items():
+        check = assert_present if name in selected else assert_absent
+        check(guest, f"{kind} {name}", expected)
+
+
 def test_each_selected_suite_is_installed_with_what_it_needs(guest):
-    for suite, expected in SUITES.items():
-        if suite in guest.test_suites:
-            assert_present(guest, f"suite {suite}", expected)
-        else:
-            assert_absent(guest, f"suite {suite}", expected)
+    assert_selected(guest, "suite", SUITES, guest.test_suites)
 
 
 def test_each_selected_profile_brings_its_services_and_sysctls(guest):
-    for profile, expected in PROFILE_EXPECTATIONS.items():
-        if profile in guest.profiles:
-            assert_present(guest, f"profile {profile}", expected)
-        else:
-            assert_absent(guest, f"profile {profile}", expected)
+    assert_selected(guest, "profile", PROFILE_EXPECTATIONS, guest.profiles)
     sysctl = guest.config["kernel"]["sysctl"]
     if "devel" not in guest.profiles:
         # NixOS' own default, which devel lowers.
