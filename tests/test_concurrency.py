@@ -11,7 +11,8 @@ import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common import vm_lease
-from f.nix.common.vm_lease import VmBusyError, lease_path
+from f.nix.common.vm_lease import VmBusyError
+from f.nix.common.workspace import workspace_for
 from tests.conftest import REPOSITORY, localflow_argv, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
@@ -65,13 +66,13 @@ def test_second_run_on_the_same_vm_fails_at_once_and_others_proceed(workers_dir)
     first_out, _ = first.communicate(timeout=60)
     assert first.returncode == 0
     assert json.loads(first_out)["config_dir"].endswith("/nix/shared")
-    assert not lease_path(Path(json.loads(first_out)["config_dir"])).exists()
+    assert not workspace_for(Path(json.loads(first_out)["config_dir"]).name).lease.exists()
 
 
 def test_steps_of_one_flow_run_share_the_lease(workers_dir, monkeypatch):
     monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-a")
     config_dir = render_config.main(vm_name="run", test_suites=[])["config_dir"]
-    lease = lease_path(Path(config_dir))
+    lease = workspace_for(Path(config_dir).name).lease
     assert json.loads(lease.read_text())["owner"] == "flow flow-a"
     lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
     assert lease.exists()
@@ -93,19 +94,19 @@ def test_a_failing_step_releases_the_lease(workers_dir, monkeypatch):
     lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
     with pytest.raises(Exception, match="failed with exit code 1"):
         build_closure.main(config_dir)
-    assert not lease_path(Path(config_dir)).exists()
+    assert not workspace_for(Path(config_dir).name).lease.exists()
 
 
 def test_a_step_run_on_its_own_holds_the_lease_only_while_it_runs(workers_dir, monkeypatch):
     monkeypatch.delenv("WM_FLOW_JOB_ID", raising=False)
     monkeypatch.delenv("WM_ROOT_FLOW_JOB_ID", raising=False)
     config_dir = render_config.main(vm_name="alone", test_suites=[])["config_dir"]
-    assert not lease_path(Path(config_dir)).exists()
+    assert not workspace_for(Path(config_dir).name).lease.exists()
 
 
 def test_a_stale_lease_is_taken_over(workers_dir, monkeypatch):
     config_dir = workers_dir / "0" / "nix" / "stale"
-    lease = lease_path(config_dir)
+    lease = workspace_for(config_dir.name).lease
     lease.parent.mkdir(parents=True)
     lease.write_text(json.dumps({"owner": "flow dead", "step": "lock_config"}))
     old = time.time() - vm_lease.STALE_AFTER - 5
@@ -119,8 +120,8 @@ def test_the_lease_is_kept_fresh_while_a_step_runs(workers_dir, monkeypatch):
     monkeypatch.setattr(vm_lease, "HEARTBEAT_SECONDS", 0.05)
     config_dir = workers_dir / "0" / "nix" / "beat"
     config_dir.parent.mkdir(parents=True)
-    with vm_lease.vm_lease(config_dir, "build_closure"):
-        lease = lease_path(config_dir)
+    with vm_lease.vm_lease(workspace_for(config_dir.name), "build_closure"):
+        lease = workspace_for(config_dir.name).lease
         old = time.time() - 1000
         os.utime(lease, (old, old))
         time.sleep(0.3)

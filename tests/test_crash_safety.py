@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
-from f.nix.common.config_generations import KEEP_GENERATIONS, generations_dir
-from f.nix.common.vm_lease import lease_path
+from f.nix.common.config_generations import KEEP_GENERATIONS
+from f.nix.common.workspace import workspace_for
 from tests.conftest import REPOSITORY, run_steps, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
@@ -104,14 +104,14 @@ def test_first_render_killed_leaves_nothing_half_made(workers_dir):
             "flake.nix",
             "default.nix",
         }
-        lease_path(config_dir).unlink(missing_ok=True)
+        workspace_for(config_dir.name).lease.unlink(missing_ok=True)
     assert set(snapshot(config_dir)) == {"flake.nix", "default.nix"}
 
 
 def test_old_generations_are_pruned(workers_dir):
     for suites in (["ltp"], ["fstests"], ["gitr"], ["mmtests"], ["pynfs"]):
         result = run_steps(vm_name="prune", test_suites=suites)
-    generations = list(generations_dir(Path(result["config_dir"])).iterdir())
+    generations = list(workspace_for(Path(result["config_dir"]).name).generations.iterdir())
     assert len(generations) == KEEP_GENERATIONS
     assert Path(result["config_dir"]).resolve() in generations
 
@@ -144,4 +144,4 @@ def test_a_killed_build_leaves_the_last_good_closure(workers_dir, signal_number)
     assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])
     assert (Path(first["toplevel"]) / "boot.json").is_file()
     if signal_number == signal.SIGTERM:
-        assert not lease_path(Path(first["config_dir"])).exists()
+        assert not workspace_for(Path(first["config_dir"]).name).lease.exists()

@@ -8,7 +8,6 @@ from pathlib import Path
 from f.nix.common.bootspec import read_bootspec
 from f.nix.common.build_options import BuildOptions, build_options
 from f.nix.common.closure_report import closure_stats, dry_run_plan
-from f.nix.common.config_generations import current_generation
 from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
@@ -16,7 +15,7 @@ from f.nix.common.nix_command import NixCommandError, NixRun, run_nix
 from f.nix.common.store_stamp import store_stamp
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
-from f.nix.common.workdirs import existing_config_dir, gc_root_for
+from f.nix.common.workspace import Workspace, open_workspace
 
 ATTRIBUTE = "toplevel"
 # How long an unchanged dry run's answer is reused: nix itself remembers that
@@ -57,14 +56,14 @@ def _still_built(last: dict, config: str, gc_root: Path) -> bool:
     )
 
 
-def _nix_build(directory: Path, args: list[str]) -> NixRun:
+def _nix_build(workspace: Workspace, args: list[str]) -> NixRun:
     try:
         return run_nix(args)
     except NixCommandError as error:
-        raise explain_stale_pin(error, directory) from error
+        raise explain_stale_pin(error, workspace.config_dir) from error
 
 
-def plan_build(directory: Path, generation: Path, options: BuildOptions) -> dict:
+def plan_build(workspace: Workspace, generation: Path, options: BuildOptions) -> dict:
     """What building the generation would build and fetch, without building.
 
     The answer depends on the config, the options and which paths the store
@@ -72,22 +71,22 @@ def plan_build(directory: Path, generation: Path, options: BuildOptions) -> dict
     answer is the answer.
     """
     key = {"config": fingerprint(generation), "options": options.nix_args()}
-    last = load_state(directory).get("dry_run", {})
+    last = load_state(workspace).get("dry_run", {})
     fresh = time.time() - last.get("at", 0) < DRY_RUN_REUSE_SECONDS
     stamp = store_stamp()
     if stamp is not None and fresh and last.get("key") == {**key, "store": stamp}:
         log(f"{generation.name} and the store are unchanged since its dry run: not running nix")
         plan = last["plan"]
     else:
-        build = _nix_build(directory, build_args(f"path:{generation}", None, options))
+        build = _nix_build(workspace, build_args(f"path:{generation}", None, options))
         plan = {"toplevel": toplevel_from_json(build.stdout), **dry_run_plan(build.messages)}
         # Stamped after nix, whose own writes (the .drv files) are part of this answer.
         save_state(
-            directory,
+            workspace,
             "dry_run",
             {"key": {**key, "store": store_stamp()}, "at": time.time(), "plan": plan},
         )
-    return {"dry_run": True, "config_dir": str(directory), **plan}
+    return {"dry_run": True, "config_dir": str(workspace.config_dir), **plan}
 
 
 def main(
@@ -114,15 +113,15 @@ def main(
     started = time.monotonic()
     unwind_on_sigterm()
     options = build_options(substituters, trusted_public_keys, builders, max_jobs)
-    directory = existing_config_dir(config_dir)
-    gc_root = gc_root_for(directory)
-    gc_root.parent.mkdir(parents=True, exist_ok=True)
-    with vm_lease(directory, "build_closure", last_step=True) as run:
-        generation = current_generation(directory)
+    workspace = open_workspace(config_dir)
+    gc_root = workspace.gc_root
+    with vm_lease(workspace, "build_closure", last_step=True) as run:
+        generation = workspace.generation()
         if dry_run:
-            return plan_build(directory, generation, options)
+            return plan_build(workspace, generation, options)
+        gc_root.parent.mkdir(parents=True, exist_ok=True)
         config = fingerprint(generation)
-        last = load_state(directory).get("build", {})
+        last = load_state(workspace).get("build", {})
         if _still_built(last, config, gc_root):
             log(
                 f"{generation.name} is unchanged since it built {last['toplevel']}: not running nix"
@@ -130,12 +129,12 @@ def main(
             toplevel, stats, build = last["toplevel"], last["stats"], None
             bootspec = read_bootspec(Path(toplevel))
         else:
-            build = _nix_build(directory, build_args(f"path:{generation}", gc_root, options))
+            build = _nix_build(workspace, build_args(f"path:{generation}", gc_root, options))
             toplevel = toplevel_from_json(build.stdout)
             # Remembered only once the bootspec is known to be good.
             bootspec = read_bootspec(Path(toplevel))
             stats = closure_stats(toplevel)
-            save_state(directory, "build", {"config": config, "toplevel": toplevel, "stats": stats})
+            save_state(workspace, "build", {"config": config, "toplevel": toplevel, "stats": stats})
     seconds = {**run.seconds, "build_closure": round(time.monotonic() - started, 3)}
     built, fetched = (len(build.built), len(build.fetched)) if build else (0, 0)
     log(
@@ -147,7 +146,7 @@ def main(
         "toplevel": toplevel,
         "init": bootspec.init,
         "initrd": bootspec.initrd,
-        "config_dir": str(directory),
+        "config_dir": str(workspace.config_dir),
         "gc_root": str(gc_root),
         "system": bootspec.system,
         "label": bootspec.label,

@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-from f.nix.common.config_generations import current_generation, new_generation
-from f.nix.common.errors import FlowInputError
+from f.nix.common.config_generations import new_generation
 from f.nix.common.flake_lock import explain_stale_pin, pinned, read_lock, source_inputs
+from f.nix.common.flake_ref import check_flake_reference
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import (
@@ -16,20 +16,10 @@ from f.nix.common.nix_command import (
 )
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
-from f.nix.common.workdirs import existing_config_dir
+from f.nix.common.workspace import open_workspace
 
 LIBRARY_INPUT = "nixos-flake"
 NIXPKGS_INPUT = "nixos-flake/nixpkgs"
-
-
-def check_flake_reference(reference: str, field: str) -> str:
-    """A flake reference as one argv word: nix would read a leading '-' as an option."""
-    if reference.startswith("-") or any(char.isspace() or char == "\0" for char in reference):
-        raise FlowInputError(
-            f"{field}: {reference!r} is not a flake reference; expected one word such as "
-            "path:/srv/nixpkgs or github:NixOS/nixpkgs/<rev>, not starting with '-'"
-        )
-    return reference
 
 
 def lock_args(
@@ -66,12 +56,12 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     """
     unwind_on_sigterm()
     nixpkgs = check_flake_reference(nixpkgs.strip(), "nixpkgs")
-    directory = existing_config_dir(config_dir)
-    with vm_lease(directory, "lock_config"):
-        generation = current_generation(directory)
+    workspace = open_workspace(config_dir)
+    with vm_lease(workspace, "lock_config"):
+        generation = workspace.generation()
         before = read_lock(generation)
         update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
-        last = load_state(directory).get("lock", {})
+        last = load_state(workspace).get("lock", {})
         # An empty nixpkgs keeps whatever the lock already pins.
         record = {
             "flake.nix": fingerprint(generation, ("flake.nix",)),
@@ -82,19 +72,19 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
         else:
             # nix writes flake.lock in place; locking a copy keeps the old lock
             # whole until the new one is complete.
-            with new_generation(directory) as staging:
+            with new_generation(workspace) as staging:
                 try:
                     run_nix(lock_args(f"path:{staging}", nix_version, update_inputs, nixpkgs))
                 except NixCommandError as error:
-                    raise explain_stale_pin(error, directory) from error
-            save_state(directory, "lock", record)
-        after = read_lock(current_generation(directory))
+                    raise explain_stale_pin(error, workspace.config_dir) from error
+            save_state(workspace, "lock", record)
+        after = read_lock(workspace.generation())
     inputs = pinned(after)
     for name, locked in inputs.items():
         log(f"locked {name}: {locked}")
     return {
-        "config_dir": str(directory),
-        "flake_lock": str(directory / "flake.lock"),
+        "config_dir": str(workspace.config_dir),
+        "flake_lock": str(workspace.config_dir / "flake.lock"),
         "changed": before != after,
         "inputs": inputs,
     }

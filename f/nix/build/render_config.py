@@ -4,14 +4,15 @@ import os
 from typing import Literal
 
 from f.nix.common.atomic_files import has_text, write_text_atomic
-from f.nix.common.config_generations import current_generation, new_generation
+from f.nix.common.config_generations import new_generation
 from f.nix.common.errors import FlowInputError
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log, log_file
+from f.nix.common.library import library_dir
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
 from f.nix.common.vm_lease import vm_lease
-from f.nix.common.workdirs import config_dir_for, ensure_nix_root, library_dir
+from f.nix.common.workspace import workspace_for
 
 
 def main(
@@ -66,11 +67,12 @@ def main(
         )
     flake_nix = render_flake(template.read_text(encoding="utf-8"), template, library, config)
     default_nix = render_default(config)
-    config_dir = config_dir_for(config.vm_name)
+    workspace = workspace_for(config.vm_name)
+    config_dir = workspace.config_dir
 
-    ensure_nix_root(config_dir)
-    with vm_lease(config_dir, "render_config"):
-        current = current_generation(config_dir)
+    workspace.ensure_root()
+    with vm_lease(workspace, "render_config"):
+        current = workspace.generation()
         texts = {"flake.nix": flake_nix, "default.nix": default_nix}
         changed = [
             name
@@ -78,7 +80,7 @@ def main(
             if current is None or not has_text(current / name, text)
         ]
         if changed:
-            with new_generation(config_dir) as staging:
+            with new_generation(workspace) as staging:
                 for name, text in texts.items():
                     write_text_atomic(staging / name, text)
     log_file(str(config_dir / "flake.nix"), flake_nix)

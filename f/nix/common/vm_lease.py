@@ -5,7 +5,7 @@ directory share a worker (same WORKERS_DIR and WORKER_INDEX), and a Windmill
 worker runs one job at a time: a step that waited would block the very
 worker on which the lease holder's next step has to run.
 
-The lease is a file ``nix/.leases/<vm>`` naming its owner: the flow run
+The lease is the VM's ``Workspace.lease`` file, naming its owner: the flow run
 (``WM_ROOT_FLOW_JOB_ID``, else ``WM_FLOW_JOB_ID``) whose steps share it, or a
 single process when a step runs on its own. While a step runs, its process
 touches the file every few seconds; a lease nobody touched for
@@ -25,8 +25,8 @@ from pathlib import Path
 from f.nix.common.atomic_files import write_text_atomic
 from f.nix.common.errors import FlowInputError
 from f.nix.common.joblog import log
+from f.nix.common.workspace import Workspace
 
-LEASES = ".leases"
 HEARTBEAT_SECONDS = 10.0
 STALE_AFTER = 600.0
 
@@ -42,10 +42,6 @@ class RunRecord:
     path: Path
     shared: bool
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def lease_path(config_dir: Path) -> Path:
-    return config_dir.parent / LEASES / config_dir.name
 
 
 def run_owner() -> tuple[str, bool]:
@@ -80,10 +76,10 @@ def _try_create(path: Path, record: dict) -> bool:
     return True
 
 
-def acquire(config_dir: Path, step: str) -> tuple[Path, bool]:
+def acquire(workspace: Workspace, step: str) -> tuple[Path, bool]:
     """Take or re-enter the lease of this VM; returns (lease file, shared with the run)."""
     owner, shared = run_owner()
-    path = lease_path(config_dir)
+    path = workspace.lease
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"owner": owner, "step": step, "since": time.time()}
     for _ in range(3):
@@ -96,14 +92,14 @@ def acquire(config_dir: Path, step: str) -> tuple[Path, bool]:
         age = _age(path)
         if age > STALE_AFTER:
             log(
-                f"taking over the lease of {config_dir.name} from "
+                f"taking over the lease of {workspace.vm_name} from "
                 f"{holder.get('owner')}: untouched for {age:.0f} s"
             )
             path.unlink(missing_ok=True)
             continue
         holder_name = holder.get("owner", "another run")
         raise VmBusyError(
-            f"vm_name: VM {config_dir.name!r} is being built by {holder_name} "
+            f"vm_name: VM {workspace.vm_name!r} is being built by {holder_name} "
             f"(step {holder.get('step', '?')}, lease touched {age:.0f} s ago); run again when it "
             f"has finished. If no run is active, remove {path}."
         )
@@ -117,14 +113,14 @@ def release(path: Path) -> None:
 
 
 @contextmanager
-def vm_lease(config_dir: Path, step: str, last_step: bool = False) -> Iterator[RunRecord]:
+def vm_lease(workspace: Workspace, step: str, last_step: bool = False) -> Iterator[RunRecord]:
     """Hold this VM's lease for one step.
 
     Within a flow run the lease outlives the step, so the run's next step
     finds it (with the wall time of this one); the last step, and any
     failing step, releases it. A step run on its own always releases it.
     """
-    path, shared = acquire(config_dir, step)
+    path, shared = acquire(workspace, step)
     record = RunRecord(path, shared, dict(_read(path).get("seconds", {})))
     started = time.monotonic()
     stop = threading.Event()

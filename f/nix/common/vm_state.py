@@ -5,8 +5,8 @@ input is locked by content), so the same files always give the same
 toplevel: when they are unchanged and the GC root still holds that
 toplevel, running nix again could only return it again.
 
-Kept in ``nix/.state/<vm>.json``, outside the flake directory, whose
-content nix hashes.
+Kept in the VM's ``Workspace.state`` file, outside the flake directory,
+whose content nix hashes.
 """
 
 import hashlib
@@ -15,25 +15,19 @@ from pathlib import Path
 
 from f.nix.common.atomic_files import write_text_atomic
 from f.nix.common.config_generations import CONFIG_FILES
-
-STATE = ".state"
-
-
-def state_path(config_dir: Path) -> Path:
-    return config_dir.parent / STATE / f"{config_dir.name}.json"
+from f.nix.common.workspace import Workspace
 
 
-def load_state(config_dir: Path) -> dict:
+def load_state(workspace: Workspace) -> dict:
     try:
-        return json.loads(state_path(config_dir).read_text(encoding="utf-8"))
+        return json.loads(workspace.state.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
 
 
-def save_state(config_dir: Path, key: str, value: dict) -> None:
-    path = state_path(config_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, json.dumps({**load_state(config_dir), key: value}, indent=1))
+def save_state(workspace: Workspace, key: str, value: dict) -> None:
+    workspace.state.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(workspace.state, json.dumps({**load_state(workspace), key: value}, indent=1))
 
 
 def fingerprint(generation: Path, names: tuple[str, ...] = CONFIG_FILES) -> str:
