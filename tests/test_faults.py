@@ -106,10 +106,13 @@ def test_dry_run_reports_without_building(workers_dir):
     assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])
 
 
-def test_build_options_become_nix_arguments(workers_dir, mocker):
+def test_build_options_become_nix_arguments(workers_dir, monkeypatch):
     from f.nix.build.build_closure import build_args
 
     key = "cache.example.org-1:" + "A" * 43 + "="
+    monkeypatch.setenv("NIX_BUILD_SUBSTITUTERS", "https://cache.example.org file:///srv/cache")
+    monkeypatch.setenv("NIX_BUILD_TRUSTED_PUBLIC_KEYS", key)
+    monkeypatch.setenv("NIX_BUILD_BUILDERS", "ssh://b")
     options = build_options(
         ["https://cache.example.org", "file:///srv/cache"], [key], "ssh://b x86_64-linux", 0
     )
@@ -133,6 +136,24 @@ def test_build_options_become_nix_arguments(workers_dir, mocker):
         ),
         ({"builders": "--option x"}, "builders: '--option x' is not a builders specification"),
         ({"max_jobs": -1}, "max_jobs: -1 is not allowed"),
+        ({"max_jobs": "4"}, "max_jobs: '4' is not allowed; a whole number from 0"),
+        ({"max_jobs": 4.0}, "max_jobs: 4.0 is not allowed"),
+        ({"max_jobs": True}, "max_jobs: True is not allowed"),
+        ({"max_jobs": 2**32}, "max_jobs: 4294967296 is not allowed"),
+        ({"max_jobs": 10**30}, f"max_jobs: {10**30} is not allowed"),
+        (
+            {"substituters": "https://x"},
+            "substituters: 'https://x' is not allowed; expected a list",
+        ),
+        ({"builders": ["ssh://b"]}, "builders: ['ssh://b'] is not allowed; expected a string"),
+        (
+            {"builders": "ssh://b x86_64-linux\udc80"},
+            "builders: 'ssh://b x86_64-linux\\udc80' is not valid Unicode",
+        ),
+        (
+            {"trusted_public_keys": ["k\udc80"]},
+            "trusted_public_keys[0]: 'k\\udc80' is not valid Unicode",
+        ),
     ],
 )
 def test_bad_build_options_are_refused_before_nix_runs(kwargs, message, mocker):

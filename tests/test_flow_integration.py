@@ -346,7 +346,9 @@ def dry_run_calls(config_dir: str, capsys, **options) -> tuple[dict, list[str]]:
     return plan, [call for call in nix_calls(capsys.readouterr().err) if " build " in call]
 
 
-def test_an_unchanged_dry_run_runs_no_nix_until_the_store_changes(workers_dir, tmp_path, capsys):
+def test_an_unchanged_dry_run_runs_no_nix_until_the_store_changes(
+    workers_dir, tmp_path, capsys, monkeypatch
+):
     config_dir = render_config.main(vm_name="plan", test_suites=["ltp"])["config_dir"]
     lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
     first, calls = dry_run_calls(config_dir, capsys)
@@ -354,6 +356,7 @@ def test_an_unchanged_dry_run_runs_no_nix_until_the_store_changes(workers_dir, t
     again, calls = dry_run_calls(config_dir, capsys)
     assert calls == [] and again == first
     # Another cache changes what would be fetched: ask nix.
+    monkeypatch.setenv("NIX_BUILD_SUBSTITUTERS", "file:///srv/cache")
     _, calls = dry_run_calls(config_dir, capsys, substituters=["file:///srv/cache"])
     assert calls
     # A path that becomes valid may be one the plan would have built.

@@ -100,3 +100,33 @@ def test_bad_names_never_touch_the_disk(vm_name, user_name, tag, tmp_path_factor
     # Accepted: then every name is one a directory, a host and a NixOS user may have.
     assert (workers / "0" / "nix" / vm_name).is_dir()
     assert vm_name == vm_name.lower() and "/" not in vm_name and not vm_name.startswith(".")
+
+
+# Anything JSON can carry, lone surrogates included.
+any_text = st.text(max_size=30)
+
+
+@PROPERTY_SETTINGS
+@given(attr_value=any_text, mount_point=any_text, comment=any_text, group=any_text)
+def test_free_text_is_carried_or_refused_before_writing(
+    attr_value, mount_point, comment, group, tmp_path_factory, monkeypatch
+):
+    workers = tmp_path_factory.mktemp("workers")
+    source = tmp_path_factory.mktemp("fio")
+    monkeypatch.setenv("WORKERS_DIR", str(workers))
+    monkeypatch.delenv("NIX_BUILD_SOURCE_ROOTS", raising=False)
+    try:
+        result = render_config.main(
+            vm_name="free",
+            test_suites=[],
+            shares={f"/mnt/{mount_point}": "tag"},
+            ssh_keys=[f"{public_key()} {comment}"],
+            extra_groups=[group],
+            overrides=[{"pkg": "fio", "src": str(source), "attrs": {"version": attr_value}}],
+        )
+    except FlowInputError:
+        assert list(workers.iterdir()) == []
+        return
+    default_nix = (Path(result["config_dir"]) / "default.nix").read_text(encoding="utf-8")
+    assert nix_string(attr_value) in default_nix
+    assert nix_string(f"/mnt/{mount_point}") in default_nix

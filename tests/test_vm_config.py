@@ -208,7 +208,55 @@ def test_overrides_path_and_git():
             {"overrides": [{"pkg": "fio", "src": "/x", "attrs": {"src": "/y"}}]},
             "overrides[0].attrs",
             "'src'",
-            "other than 'src'",
+            "src, which the override sets",
+        ),
+        *(
+            (
+                {"overrides": [{"pkg": "fio", "src": "/x", "attrs": {name: "x"}}]},
+                "overrides[0].attrs",
+                repr(name),
+                "changes what the derivation is",
+            )
+            for name in (
+                "outputHash",
+                "outputHashAlgo",
+                "outputHashMode",
+                "builder",
+                "system",
+                "args",
+                "outputs",
+                "name",
+                "__structuredAttrs",
+                "__noChroot",
+                "__impure",
+            )
+        ),
+        (
+            {"shares": {"/mnt/a\n/mnt/b": "tag"}},
+            "shares",
+            "'/mnt/a\\n/mnt/b'",
+            "control characters",
+        ),
+        ({"shares": {"/mnt/\x7f": "tag"}}, "shares", "'/mnt/\\x7f'", "control characters"),
+        (
+            {"overrides": [{"pkg": "fio", "src": "/srv/fio\n"}]},
+            "overrides[0].src",
+            "'/srv/fio\\n'",
+            "control characters",
+        ),
+        ({"user_name": "dev\udc80"}, "user_name", "'dev\\udc80'", "not valid Unicode text"),
+        ({"ssh_keys": ["\ud800"]}, "ssh_keys[0]", "'\\ud800'", "not valid Unicode text"),
+        (
+            {"shares": {"/mnt/\udcff": "t"}},
+            "shares (a key)",
+            "'/mnt/\\udcff'",
+            "not valid Unicode text",
+        ),
+        (
+            {"overrides": [{"pkg": "fio", "src": "/x", "attrs": {"version": "1\udc80"}}]},
+            "overrides[0]['attrs']['version']",
+            "'1\\udc80'",
+            "not valid Unicode text",
         ),
         (
             {"overrides": [{"pkg": "fio", "src": "/x", "attrs": {"version": 3}}]},

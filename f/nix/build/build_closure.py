@@ -12,6 +12,7 @@ from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import NixCommandError, NixRun, run_nix
+from f.nix.common.raw_inputs import check_bool
 from f.nix.common.store_stamp import store_stamp
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
@@ -112,6 +113,7 @@ def main(
     """
     started = time.monotonic()
     unwind_on_sigterm()
+    dry_run = check_bool("dry_run", dry_run)
     options = build_options(substituters, trusted_public_keys, builders, max_jobs)
     workspace = open_workspace(config_dir)
     gc_root = workspace.gc_root

@@ -14,6 +14,7 @@ from f.nix.common.nix_command import (
     nix_version,
     run_nix,
 )
+from f.nix.common.raw_inputs import check_bool, check_str
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
 from f.nix.common.workspace import open_workspace
@@ -55,7 +56,8 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     by later runs until ``update`` re-pins the library.
     """
     unwind_on_sigterm()
-    nixpkgs = check_flake_reference(nixpkgs.strip(), "nixpkgs")
+    update = check_bool("update", update)
+    nixpkgs = check_flake_reference(check_str("nixpkgs", nixpkgs).strip(), "nixpkgs")
     workspace = open_workspace(config_dir)
     with vm_lease(workspace, "lock_config"):
         generation = workspace.generation()

@@ -12,6 +12,7 @@ from f.nix.common.library import library_dir
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
 from f.nix.common.vm_lease import vm_lease
+from f.nix.common.worker_policy import check_path_source
 from f.nix.common.workspace import workspace_for
 
 
@@ -52,12 +53,14 @@ def main(
         extra_groups=extra_groups,
         extra_packages=extra_packages,
     )
-    for override in config.overrides:
-        if override.is_path and not os.path.exists(override.src):
-            raise FlowInputError(
-                f"overrides: src {override.src!r} of package {override.pkg!r} does not "
-                "exist on this worker"
-            )
+    for index, override in enumerate(config.overrides):
+        if override.is_path:
+            check_path_source(f"overrides[{index}].src", override.src)
+            if not os.path.exists(override.src):
+                raise FlowInputError(
+                    f"overrides[{index}].src: {override.src!r} (package {override.pkg!r}) "
+                    "does not exist on this worker"
+                )
     library = library_dir()
     template = library / TEMPLATE
     if not template.is_file():

@@ -5,9 +5,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from f.nix.common.errors import FlowInputError
+from f.nix.common.raw_inputs import check_unicode
+from f.nix.common.worker_policy import check_builders, check_substituter, check_trusted_public_key
 
 SUBSTITUTER_SCHEMES = ("https", "http", "file", "s3", "ssh", "ssh-ng", "daemon", "local")
 _PUBLIC_KEY = re.compile(r"[A-Za-z0-9._+-]+(:[A-Za-z0-9._+-]+)?:[A-Za-z0-9+/]{43}=")
+# nix reads max-jobs as an unsigned 32-bit number.
+MAX_JOBS = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ def _substituter(url: str) -> str:
             f"substituters: {url!r} is not a binary cache URL; allowed schemes: "
             f"{', '.join(SUBSTITUTER_SCHEMES)} (e.g. https://cache.example.org, file:///srv/cache)"
         )
-    return url
+    return check_substituter(url)
 
 
 def _public_key(key: str) -> str:
@@ -46,7 +50,26 @@ def _public_key(key: str) -> str:
             f"trusted_public_keys: {key!r} is not a Nix public key; expected "
             "'<name>:<base64 ed25519 key>', e.g. cache.example.org-1:<44 characters>"
         )
-    return key
+    return check_trusted_public_key(key)
+
+
+def _strings(field: str, value: object) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise FlowInputError(f"{field}: {value!r} is not allowed; expected a list of strings")
+    return list(value)
+
+
+def _max_jobs(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_JOBS:
+        raise FlowInputError(
+            f"max_jobs: {value!r} is not allowed; a whole number from 0 (build only on "
+            f"remote builders) to {MAX_JOBS}, or nothing to keep nix.conf's"
+        )
+    return value
 
 
 def build_options(
@@ -59,21 +82,28 @@ def build_options(
 
     An empty list of substituters means "not given" rather than "no caches":
     a cleared form field sends [], and silently building everything from
-    source would be a poor reading of it.
+    source would be a poor reading of it. What a caller may pass at all is
+    the worker's policy (worker_policy).
     """
+    for field, value in (
+        ("substituters", substituters),
+        ("trusted_public_keys", trusted_public_keys),
+        ("builders", builders),
+    ):
+        check_unicode(field, value)
+    caches = _strings("substituters", substituters)
+    keys = _strings("trusted_public_keys", trusted_public_keys)
+    if not isinstance(builders, str):
+        raise FlowInputError(f"builders: {builders!r} is not allowed; expected a string")
     builders = builders.strip()
-    if builders.startswith("-") or "\0" in builders:
+    if builders.startswith("-") or any(not c.isprintable() and c != "\n" for c in builders):
         raise FlowInputError(
             f"builders: {builders!r} is not a builders specification; expected e.g. "
-            "'ssh://builder x86_64-linux - 8' or '@/etc/nix/machines'"
-        )
-    if max_jobs is not None and (isinstance(max_jobs, bool) or max_jobs < 0):
-        raise FlowInputError(
-            f"max_jobs: {max_jobs!r} is not allowed; a whole number, 0 to build only remotely"
+            "'ssh://builder x86_64-linux - 8'"
         )
     return BuildOptions(
-        substituters=tuple(map(_substituter, substituters)) if substituters else None,
-        trusted_public_keys=tuple(map(_public_key, trusted_public_keys or ())),
-        builders=builders,
-        max_jobs=max_jobs,
+        substituters=tuple(map(_substituter, caches)) if caches else None,
+        trusted_public_keys=tuple(map(_public_key, keys)),
+        builders=check_builders(builders) if builders else "",
+        max_jobs=_max_jobs(max_jobs),
     )

@@ -24,6 +24,7 @@ from pydantic import (
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_syntax import is_identifier
+from f.nix.common.raw_inputs import check_unicode
 
 ProfileName = Literal["build-tools", "controller", "devel", "monitoring"]
 TestSuiteName = Literal[
@@ -75,6 +76,21 @@ RESERVED_USER_NAMES = (
 )
 RESERVED_USER_PREFIXES = ("nixbld", "systemd-")
 URL_SCHEMES = ("https", "http", "ssh", "git", "file")
+# Override attrs that change what a derivation is rather than how it builds:
+# outputHash* make a fixed-output build, which has network access.
+DERIVATION_ATTRS = frozenset(
+    {
+        "src",
+        "name",
+        "system",
+        "builder",
+        "args",
+        "outputs",
+        "outputHash",
+        "outputHashAlgo",
+        "outputHashMode",
+    }
+)
 
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _POSIX_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
@@ -148,8 +164,15 @@ def check_ssh_public_key(key: str) -> str:
     return " ".join(filter(None, (key_type, body, comment)))
 
 
+def _printable(text: str, what: str) -> str:
+    """No control characters: a newline in a mount point would be a second fstab line."""
+    if not text.isprintable():
+        raise ValueError(f"{what} {text!r} holds control characters or other unprintable ones")
+    return text
+
+
 def check_mount_point(path: str) -> str:
-    _no_nul(path)
+    _printable(path, "mount point")
     if not path.startswith("/") or os.path.normpath(path) != path or path.startswith("//"):
         raise ValueError(
             f"mount point {path!r} is not allowed; it must be an absolute, normalised "
@@ -253,7 +276,7 @@ class SourceOverride(BaseModel):
     @field_validator("src")
     @classmethod
     def _check_src(cls, src: str) -> str:
-        _no_nul(src)
+        _printable(src, "src")
         if src.startswith("/"):
             if os.path.normpath(src) != src or src.startswith("//"):
                 raise ValueError(f"{src!r} is not a normalised absolute path")
@@ -277,10 +300,15 @@ class SourceOverride(BaseModel):
     @classmethod
     def _check_attrs(cls, attrs: dict[str, str]) -> dict[str, str]:
         for name in attrs:
-            if name == "src" or not is_identifier(name):
+            if not is_identifier(name):
                 raise ValueError(
-                    f"attribute {name!r} is not allowed; attrs names are Nix identifiers "
-                    "other than 'src' (src comes from the override itself)"
+                    f"attribute {name!r} is not allowed; attrs names are Nix identifiers"
+                )
+            if name in DERIVATION_ATTRS or name.startswith("__"):
+                raise ValueError(
+                    f"attribute {name!r} is not allowed: it changes what the derivation is "
+                    "(refused: src, which the override sets, names starting with '__', and "
+                    f"{', '.join(sorted(DERIVATION_ATTRS - {'src'}))})"
                 )
         return attrs
 
@@ -406,6 +434,8 @@ def parse_vm_config(**inputs: Any) -> VmConfig:
     profiles and suites, no keys, shares or overrides).
     """
     given = {name: value for name, value in inputs.items() if value is not None}
+    for name, value in given.items():
+        check_unicode(name, value)
     try:
         return VmConfig(**given)
     except ValidationError as error:
