@@ -17,6 +17,7 @@ from f.nix.common.nix_command import (
 from f.nix.common.raw_inputs import check_bool, check_str
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
+from f.nix.common.worker_policy import check_path_source
 from f.nix.common.workspace import open_workspace
 
 LIBRARY_INPUT = "nixos-flake"
@@ -62,6 +63,11 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     with vm_lease(workspace, "lock_config"):
         generation = workspace.generation()
         before = read_lock(generation)
+        # Re-locking copies each path source into the store again: the
+        # administrator's roots may have narrowed since the VM was rendered.
+        for name, locked in pinned(before).items():
+            if name in source_inputs(before) and locked.get("type") == "path":
+                check_path_source(f"overrides ({name})", locked["path"])
         update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
         last = load_state(workspace).get("lock", {})
         # An empty nixpkgs keeps whatever the lock already pins.
