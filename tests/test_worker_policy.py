@@ -140,17 +140,12 @@ def test_lock_refuses_a_path_source_the_roots_no_longer_cover(
         vm_name="narrowed", test_suites=[], overrides=[{"pkg": "fio", "src": str(checkout)}]
     )["config_dir"]
     lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
-    lock = (tmp_path / "lock-before").write_bytes(
-        (workers_dir / "0" / "nix" / "narrowed" / "flake.lock").read_bytes()
-    )
+    lock_file = workers_dir / "0" / "nix" / "narrowed" / "flake.lock"
+    locked = lock_file.read_bytes()
     monkeypatch.setenv("NIX_BUILD_SOURCE_ROOTS", str(tmp_path / "new"))
     with pytest.raises(FlowInputError, match=r"overrides \(fio-src\): .* is not allowed"):
         lock_config.main(config_dir)
-    assert (
-        lock
-        and (workers_dir / "0" / "nix" / "narrowed" / "flake.lock").read_bytes()
-        == (tmp_path / "lock-before").read_bytes()
-    )
+    assert lock_file.read_bytes() == locked
 
 
 def test_a_hostile_config_dir_in_a_step_process_of_its_own(tmp_path, workers_dir):
