@@ -97,9 +97,11 @@ def test_overrides_path_and_git():
 @pytest.mark.parametrize(
     ("inputs", "field", "value", "allowed"),
     [
-        ({"vm_name": "Bad_Name"}, "vm_name", "'Bad_Name'", "lowercase letters"),
-        ({"vm_name": "../etc"}, "vm_name", "'../etc'", "lowercase letters"),
-        ({"vm_name": "-x"}, "vm_name", "'-x'", "not starting or ending"),
+        ({"vm_name": "Bad.Name"}, "vm_name", "'Bad.Name'", "letters, digits, '-' and '_'"),
+        ({"vm_name": "../etc"}, "vm_name", "'../etc'", "letters, digits, '-' and '_'"),
+        ({"vm_name": "-x"}, "vm_name", "'-x'", "starting and ending with a letter or digit"),
+        ({"vm_name": "x_"}, "vm_name", "'x_'", "starting and ending with a letter or digit"),
+        ({"vm_name": "dev vm"}, "vm_name", "'dev vm'", "letters, digits"),
         ({"vm_name": "a" * 64}, "vm_name", "'aaaa", "1 to 63"),
         ({"vm_name": ""}, "vm_name", "''", "1 to 63"),
         ({"user_name": "root"}, "user_name", "'root'", "reserved"),
@@ -286,7 +288,7 @@ def test_bad_inputs_name_field_value_and_what_is_allowed(inputs, field, value, a
 
 def test_every_bad_field_is_reported_at_once():
     with pytest.raises(FlowInputError) as caught:
-        parse_vm_config(vm_name="Bad", profiles=["nope"], user_name="root")
+        parse_vm_config(vm_name="Bad.", profiles=["nope"], user_name="root")
     message = str(caught.value)
     assert "vm_name" in message and "profiles[0]" in message and "user_name" in message
 

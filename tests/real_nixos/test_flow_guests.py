@@ -43,6 +43,8 @@ def every_input(sources: Path) -> dict:
         overrides.append({"pkg": package, "src": str(checkout)})
     overrides[0]["attrs"] = {"version": "3.99-local"}
     return {
+        # Upper case and '_': what NixOS takes as a host name.
+        "vm_name": "Every_Input1",
         "user_name": "dev",
         "profiles": list(PROFILES),
         "test_suites": list(TEST_SUITES),

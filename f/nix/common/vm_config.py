@@ -92,7 +92,9 @@ DERIVATION_ATTRS = frozenset(
     }
 )
 
-HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+# What NixOS's networking.hostName takes (a DNS label, and '_' for legacy
+# names): nixos/modules/tasks/network-interfaces.nix.
+HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?")
 _POSIX_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
 _SHARE_TAG = re.compile(r"[A-Za-z0-9_.-]{1,36}")
 _MOUNT_OPTION = re.compile(r"[A-Za-z0-9_.=:/+@-]+")
@@ -110,7 +112,7 @@ def check_vm_name(name: str) -> str:
     if HOST_NAME.fullmatch(name) is None:
         raise ValueError(
             f"{name!r} is not allowed; a VM name is also its host name and directory: "
-            "1 to 63 lowercase letters, digits and '-', not starting or ending with '-'"
+            "1 to 63 letters, digits, '-' and '_', starting and ending with a letter or digit"
         )
     return name
 
