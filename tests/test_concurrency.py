@@ -126,3 +126,13 @@ def test_the_lease_is_kept_fresh_while_a_step_runs(workers_dir, monkeypatch):
         os.utime(lease, (old, old))
         time.sleep(0.3)
         assert time.time() - lease.stat().st_mtime < 5
+
+
+def test_two_subflow_runs_of_one_parent_do_not_share_a_vm(workers_dir, monkeypatch):
+    """Windmill gives both the parent's WM_ROOT_FLOW_JOB_ID; each run has its own WM_FLOW_JOB_ID."""
+    monkeypatch.setenv("WM_ROOT_FLOW_JOB_ID", "parent")
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "subflow-1")
+    render_config.main(vm_name="twice", test_suites=[])
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "subflow-2")
+    with pytest.raises(VmBusyError, match=r"being built by flow subflow-1 \(step render_config"):
+        render_config.main(vm_name="twice", test_suites=["ltp"])

@@ -5,9 +5,11 @@ directory share a worker (same WORKERS_DIR and WORKER_INDEX), and a Windmill
 worker runs one job at a time: a step that waited would block the very
 worker on which the lease holder's next step has to run.
 
-The lease is the VM's ``Workspace.lease`` file, naming its owner: the flow run
-(``WM_ROOT_FLOW_JOB_ID``, else ``WM_FLOW_JOB_ID``) whose steps share it, or a
-single process when a step runs on its own. While a step runs, its process
+The lease is the VM's ``Workspace.lease`` file, naming its owner: the run of
+this flow (``WM_FLOW_JOB_ID``) whose steps share it, or a single process when
+a step runs on its own. Not the outermost flow (``WM_ROOT_FLOW_JOB_ID``): two
+f/nix/build subflows of one parent flow are two runs, and one must not take
+the other's VM. While a step runs, its process
 touches the file every few seconds; a lease nobody touched for
 STALE_AFTER seconds (its run was killed) is taken over.
 """
@@ -46,7 +48,7 @@ class RunRecord:
 
 def run_owner() -> tuple[str, bool]:
     """Who holds the lease, and whether later steps of the same run share it."""
-    flow = os.environ.get("WM_ROOT_FLOW_JOB_ID") or os.environ.get("WM_FLOW_JOB_ID")
+    flow = os.environ.get("WM_FLOW_JOB_ID")
     if flow:
         return f"flow {flow}", True
     return f"process {os.getpid()} on {socket.gethostname()}", False
