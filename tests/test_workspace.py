@@ -165,3 +165,43 @@ def test_any_other_text_is_refused_without_touching_anything(world, suffix):
             # Only the plain spelling of the one VM link gets through.
             assert workspace.config_dir == world["root"] / "good"
         assert snapshot(world["workers"], world["victim"]) == before
+
+
+@pytest.mark.parametrize("missing", ["WORKERS_DIR", "WORKER_INDEX"])
+def test_in_a_windmill_job_a_missing_variable_names_whitelist_envs(
+    workers_dir, monkeypatch, missing
+):
+    monkeypatch.setenv("WM_JOB_ID", "job-1")
+    monkeypatch.delenv(missing)
+    with pytest.raises(FlowInputError, match=rf"^{missing} is not set.*WHITELIST_ENVS") as refused:
+        render_config.main(vm_name="env", test_suites=[])
+    assert f"add {missing} there" in str(refused.value)
+    assert not any(workers_dir.iterdir())
+
+
+def test_outside_windmill_worker_index_defaults_to_0(workers_dir, monkeypatch):
+    monkeypatch.delenv("WM_JOB_ID", raising=False)
+    monkeypatch.delenv("WORKER_INDEX")
+    assert workspace_for("vm").root == workers_dir / "0" / "nix"
+
+
+def test_the_library_is_found_where_kdevops_ng_keeps_it(tmp_path, monkeypatch):
+    from f.nix.common.library import library_dir
+
+    vendor = tmp_path / "vendor"
+    shutil.copytree(LIBRARY, vendor / "nixos-flake")
+    monkeypatch.delenv("NIXOS_FLAKE_DIR", raising=False)
+    monkeypatch.setenv("VENDOR_DIR", str(vendor))
+    assert library_dir() == vendor / "nixos-flake"
+    # NIXOS_FLAKE_DIR still wins.
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(LIBRARY))
+    assert library_dir() == LIBRARY
+
+
+def test_in_a_windmill_job_a_missing_library_names_whitelist_envs(tmp_path, monkeypatch):
+    from f.nix.common.library import library_dir
+
+    monkeypatch.setenv("WM_JOB_ID", "job-1")
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(FlowInputError, match="library not found.*WHITELIST_ENVS"):
+        library_dir()

@@ -5,21 +5,35 @@ from pathlib import Path
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.flake_ref import check_flake_safe_path
+from f.nix.common.windmill_env import in_windmill_job_hint
+
+
+def _location() -> tuple[Path, str]:
+    """Where to look, and the variable (or fallback) that said so."""
+    if os.environ.get("NIXOS_FLAKE_DIR"):
+        return Path(os.environ["NIXOS_FLAKE_DIR"]), "NIXOS_FLAKE_DIR"
+    # Upstream kdevops-ng's workers keep their vendored trees under VENDOR_DIR.
+    if os.environ.get("VENDOR_DIR"):
+        return Path(os.environ["VENDOR_DIR"]) / "nixos-flake", "VENDOR_DIR"
+    # Beside these scripts in a checkout of this repository; a Windmill job
+    # runs them from a job directory, where it is not.
+    vendored = Path(__file__).resolve().parents[3] / "vendor" / "nixos-flake"
+    return vendored, "the vendored library"
 
 
 def library_dir() -> Path:
-    """The nixos-flake library: ``$NIXOS_FLAKE_DIR``, else this repository's vendored copy."""
-    configured = os.environ.get("NIXOS_FLAKE_DIR", "")
-    if configured:
-        path, source = Path(configured), "NIXOS_FLAKE_DIR"
-    else:
-        path = Path(__file__).resolve().parents[3] / "vendor" / "nixos-flake"
-        source = "the vendored library (NIXOS_FLAKE_DIR is unset)"
+    """The nixos-flake library on this worker.
+
+    ``$NIXOS_FLAKE_DIR``, else ``$VENDOR_DIR/nixos-flake``, else the copy
+    vendored beside these scripts.
+    """
+    path, source = _location()
     if not path.is_absolute():
-        raise FlowInputError(f"NIXOS_FLAKE_DIR: {configured!r} must be an absolute path")
+        raise FlowInputError(f"{source}: {str(path)!r} must be an absolute path")
     if not (path / "flake.nix").is_file():
         raise FlowInputError(
-            f"nixos-flake library not found: {path} ({source}) has no flake.nix; "
-            "set NIXOS_FLAKE_DIR to the vendor/nixos-flake directory of this repository"
+            f"nixos-flake library not found: {path} ({source}) has no flake.nix; set "
+            "NIXOS_FLAKE_DIR to a copy of this repository's vendor/nixos-flake on the worker"
+            + in_windmill_job_hint("NIXOS_FLAKE_DIR")
         )
-    return check_flake_safe_path(Path(os.path.normpath(path)), "NIXOS_FLAKE_DIR")
+    return check_flake_safe_path(Path(os.path.normpath(path)), source)

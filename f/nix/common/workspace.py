@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from f.nix.common.errors import FlowInputError
 from f.nix.common.flake_ref import check_flake_safe_path
 from f.nix.common.vm_config import check_vm_name
+from f.nix.common.windmill_env import in_windmill_job, in_windmill_job_hint
 
 GENERATIONS = ".generations"
 GC_ROOTS = ".gcroots"
@@ -35,18 +36,31 @@ STATE = ".state"
 
 
 def nix_root() -> Path:
-    """``$WORKERS_DIR/$WORKER_INDEX/nix``, checked but not created."""
+    """``$WORKERS_DIR/$WORKER_INDEX/nix``, checked but not created.
+
+    Outside Windmill an unset WORKER_INDEX means 0. Inside a Windmill job
+    both must be set: the worker passes a job only the variables its
+    WHITELIST_ENVS lists, and a missing WORKER_INDEX would quietly put every
+    worker's VMs in one directory.
+    """
     workers_dir = os.environ.get("WORKERS_DIR", "")
     if not workers_dir:
         raise FlowInputError(
             "WORKERS_DIR is not set: set it on the worker to an absolute directory "
             "that holds the per-VM configs (for example /var/lib/windmill/workers)"
+            + in_windmill_job_hint("WORKERS_DIR")
         )
     root = Path(workers_dir)
     if not root.is_absolute():
         raise FlowInputError(
             f"WORKERS_DIR: {workers_dir!r} is relative; it must be an absolute path "
             "(path: flake references do not expand relative paths or ~)"
+        )
+    if "WORKER_INDEX" not in os.environ and in_windmill_job():
+        raise FlowInputError(
+            "WORKER_INDEX is not set: give each worker process its own index (0, 1, ...) so "
+            "that workers sharing WORKERS_DIR keep their VMs apart"
+            + in_windmill_job_hint("WORKER_INDEX")
         )
     worker_index = os.environ.get("WORKER_INDEX", "0")
     if not worker_index.isascii() or not worker_index.isdigit():
