@@ -2,8 +2,10 @@
 
 import json
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -20,12 +22,14 @@ class FakeWindmill(BaseHTTPRequestHandler):
     """Answers the two calls wmill.set_progress makes, and records them."""
 
     received: ClassVar[list[tuple[str, str, dict | None]]] = []
+    delay: ClassVar[float] = 0.0
 
     def do_GET(self):
         self.received.append(("GET", self.path, None))
         self._reply({"id": "job-1", "parent_job": "flow-7"})
 
     def do_POST(self):
+        time.sleep(self.delay)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.received.append(("POST", self.path, body))
         self._reply("ok")
@@ -77,15 +81,38 @@ def test_a_real_build_reports_progress_to_windmill(windmill, workers_dir, offlin
     assert bodies[-1]["percent"] == 99  # the finished build is reported, throttling or not
 
 
+def wait_for(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def test_reports_are_throttled_but_the_last_is_flushed(windmill):
-    now = [0.0]
-    reporter = ProgressReporter(clock=lambda: now[0])
+    reporter = ProgressReporter(min_interval=30.0)
     for done in range(1, 5):
         reporter(Progress(done, 10))
-        now[0] += 1.0
-    assert [b["percent"] for b in progress_posts(windmill)] == [10]
+    wait_for(lambda: progress_posts(windmill))
+    time.sleep(0.3)
+    # One report so far, the newest the sender had seen when it woke.
+    (first,) = [b["percent"] for b in progress_posts(windmill)]
+    assert first in (10, 20, 30, 40)
     reporter.flush()
-    assert [b["percent"] for b in progress_posts(windmill)] == [10, 40]
+    percents = [b["percent"] for b in progress_posts(windmill)]
+    assert percents[-1] == 40 and len(percents) == (1 if first == 40 else 2)
+
+
+def test_a_slow_windmill_never_holds_up_reading_nix(windmill, monkeypatch):
+    monkeypatch.setattr(FakeWindmill, "delay", 1.0)
+    reporter = ProgressReporter(min_interval=0.0)
+    started = time.monotonic()
+    for done in range(1, 101):
+        reporter(Progress(done, 100))
+    assert time.monotonic() - started < 0.5
+    reporter.flush(timeout=30)
+    # Coalesced: far fewer reports than progress events, ending with the last.
+    percents = [b["percent"] for b in progress_posts(windmill)]
+    assert len(percents) < 10 and percents[-1] == 99
 
 
 def test_no_windmill_outside_a_worker(monkeypatch, mocker):
@@ -100,11 +127,26 @@ def test_no_windmill_outside_a_worker(monkeypatch, mocker):
 def test_a_broken_windmill_never_fails_the_build(monkeypatch, mocker, capsys):
     monkeypatch.setenv("WM_JOB_ID", "job-1")
     set_progress = mocker.patch("wmill.set_progress", side_effect=ConnectionError("refused"))
-    reporter = ProgressReporter()
+    reporter = ProgressReporter(min_interval=0.0)
     reporter(Progress(1, 2))
+    wait_for(lambda: set_progress.called)
     reporter(Progress(2, 2))
+    reporter.flush()
     assert set_progress.call_count == 1
     assert "progress reporting to Windmill stopped: refused" in capsys.readouterr().err
+
+
+def test_progress_needs_wmill_at_the_top_of_the_module():
+    """Windmill infers requirements from top-level imports only."""
+    import ast
+
+    from f.nix.common import progress
+
+    tree = ast.parse(Path(progress.__file__).read_text())
+    top_level = {
+        alias.name for node in tree.body if isinstance(node, ast.Import) for alias in node.names
+    }
+    assert "wmill" in top_level
 
 
 def test_status_bar():

@@ -203,5 +203,5 @@ def test_in_a_windmill_job_a_missing_library_names_whitelist_envs(tmp_path, monk
 
     monkeypatch.setenv("WM_JOB_ID", "job-1")
     monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(FlowInputError, match="library not found.*WHITELIST_ENVS"):
+    with pytest.raises(FlowInputError, match=r"library not found.*WHITELIST_ENVS"):
         library_dir()

@@ -1,51 +1,89 @@
-"""Report nix's progress: to Windmill inside a worker, as a status line in a terminal."""
+"""Report nix's progress: to Windmill inside a worker, as a status line in a terminal.
 
-import os
+Inside a Windmill job each report is wmill.set_progress, two HTTP requests
+to the Windmill API. They are sent from a thread of their own, newest
+percentage first and at most every few seconds, so that a slow or broken
+API never holds up the reading of nix's output.
+"""
+
+import threading
 import time
+from collections.abc import Callable
+
+import wmill
 
 from f.nix.common.joblog import log, set_status
 from f.nix.common.nix_log import Progress
+from f.nix.common.windmill_env import in_windmill_job
 
 BAR_WIDTH = 30
-# Each wmill.set_progress is two HTTP requests; an hour-long build does not
-# need more than one report every few seconds.
+# An hour-long build does not need more than one report every few seconds.
 WINDMILL_MIN_INTERVAL = 5.0
+# How long the end of a nix call may wait for its last report to be sent.
+FLUSH_TIMEOUT = 10.0
 
 
 class ProgressReporter:
-    def __init__(self, clock=time.monotonic):
+    def __init__(
+        self,
+        min_interval: float = WINDMILL_MIN_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self._min_interval = min_interval
         self._clock = clock
-        self._last_percent = -1
-        self._latest = -1
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._wanted: int | None = None
+        self._closing = False
+        self._sent = -1
         self._last_sent = float("-inf")
-        self._windmill_failed = False
+        self._failed = False
+        self._sender: threading.Thread | None = None
 
     def __call__(self, progress: Progress) -> None:
-        self._latest = progress.percent
         set_status(status_bar(progress))
-        if os.environ.get("WM_JOB_ID"):
-            self._to_windmill(progress.percent, throttle=True)
-
-    def flush(self) -> None:
-        """Send the latest percentage if throttling held it back."""
-        if os.environ.get("WM_JOB_ID") and self._latest >= 0:
-            self._to_windmill(self._latest, throttle=False)
-
-    def _to_windmill(self, percent: int, throttle: bool) -> None:
-        now = self._clock()
-        if self._windmill_failed or percent == self._last_percent:
+        if not in_windmill_job():
             return
-        if throttle and now - self._last_sent < WINDMILL_MIN_INTERVAL:
-            return
+        with self._lock:
+            self._wanted = progress.percent
+            if self._sender is None:
+                self._sender = threading.Thread(target=self._send_loop, daemon=True)
+                self._sender.start()
+        self._wake.set()
+
+    def flush(self, timeout: float = FLUSH_TIMEOUT) -> None:
+        """Send the latest percentage if throttling held it back, and stop the sender."""
+        with self._lock:
+            self._closing = True
+            sender = self._sender
+        if sender is not None:
+            self._wake.set()
+            sender.join(timeout)
+
+    def _send_loop(self) -> None:
+        while True:
+            with self._lock:
+                wanted, closing = self._wanted, self._closing
+            if wanted is not None and wanted != self._sent and not self._failed:
+                due = self._last_sent + self._min_interval - self._clock()
+                if closing or due <= 0:
+                    self._send(wanted)
+                    continue
+                self._wake.wait(due)
+            elif closing:
+                return
+            else:
+                self._wake.wait()
+            self._wake.clear()
+
+    def _send(self, percent: int) -> None:
         try:
-            import wmill
-
             wmill.set_progress(percent)
         except Exception as error:  # progress must never fail a build
-            self._windmill_failed = True
+            self._failed = True
             log(f"progress reporting to Windmill stopped: {error}")
             return
-        self._last_percent, self._last_sent = percent, now
+        self._sent, self._last_sent = percent, self._clock()
 
 
 def status_bar(progress: Progress) -> str:
