@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 VERSION = "CE v1.819.0"
+JOB_ID = "01939b1c-7f2e-7a3b-9c4d-5e6f7a8b9c0d"
 
 
 @dataclass
@@ -35,6 +36,12 @@ class StandinApi:
     token: str
     # What a synchronous run returns, as a finished flow would.
     run_result: dict = field(default_factory=dict)
+    # What the workspace holds, as files of its tarball (path in the workspace: content).
+    workspace_files: dict[str, bytes] = field(default_factory=dict)
+    # An asynchronous run: how many polls find it still running, then how it ends
+    # (get_result_maybe's "success" and "result").
+    pending_polls: int = 0
+    run_success: bool = True
     requests: list[Recorded] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -112,12 +119,29 @@ class StandinApi:
         if path == f"{ws}/resources/file_resource_type_to_file_ext_map":
             return reply({})
         if path == f"{ws}/workspaces/tarball":
-            # An empty workspace: everything local is new.
+            # Empty unless a test put something in: then everything local is new.
             archive = io.BytesIO()
-            zipfile.ZipFile(archive, "w").close()
+            with zipfile.ZipFile(archive, "w") as tarball:
+                for name, content in self.workspace_files.items():
+                    tarball.writestr(name, content)
             return HTTPStatus.OK, "application/zip", archive.getvalue()
         if method == "POST" and path == f"{ws}/flows/create":
             return HTTPStatus.CREATED, "text/plain", b"created"
         if method == "POST" and path.startswith(f"{ws}/jobs/run_wait_result/f/"):
             return reply(self.run_result)
+        if method == "POST" and path.startswith(f"{ws}/jobs/run/f/"):
+            # Windmill answers 201 with the job's id as plain text.
+            return HTTPStatus.CREATED, "text/plain", JOB_ID.encode()
+        if method == "GET" and path == f"{ws}/jobs_u/completed/get_result_maybe/{JOB_ID}":
+            if self.pending_polls > 0:
+                self.pending_polls -= 1
+                return reply({"completed": False, "success": None, "result": None, "started": None})
+            return reply(
+                {
+                    "completed": True,
+                    "success": self.run_success,
+                    "result": self.run_result,
+                    "started": None,
+                }
+            )
         return reply({"error": f"{method} {path} is not served here"}, HTTPStatus.NOT_FOUND)

@@ -136,3 +136,22 @@ def test_flow_push_takes_the_folder_not_the_file(checkout, api):
     assert completed.returncode != 0
     assert "flow.yaml/flow.yaml" in completed.stdout + completed.stderr
     assert not api.requests_to("POST", f"/api/w/{WORKSPACE}/flows/create")
+
+
+def test_a_sync_push_leaves_the_pushed_flow_alone(checkout, api):
+    """After `wmill flow push`, the workspace holds f/nix/build.flow/, which sync must not delete."""
+    flow = (checkout / "f/nix/build/flow.yaml").read_bytes()
+    api.workspace_files = {"f/nix/build.flow/flow.yaml": flow}
+    completed = wmill(checkout, api, "sync", "push", "--dry-run", "--json-output")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    changes = yaml.safe_load(completed.stdout)["changes"]
+    assert [c for c in changes if c["type"] != "added"] == []
+
+    # Without wmill.yaml's exclusion, the same push would delete the flow.
+    config = checkout / "wmill.yaml"
+    config.write_text(config.read_text().replace('  - "f/nix/build.flow/**"\n', ""))
+    completed = wmill(checkout, api, "sync", "push", "--dry-run", "--json-output")
+    deleted = [
+        c["path"] for c in yaml.safe_load(completed.stdout)["changes"] if c["type"] == "deleted"
+    ]
+    assert deleted == ["f/nix/build.flow/flow.yaml"]
