@@ -164,7 +164,13 @@ def stub_benchmark(options: argparse.Namespace, scratch: Path) -> int:
     tag = f"{os.getpid()}-{int(time.time())}"
 
     def stub_flow(vm: str) -> Callable[[], object]:
-        return flow({"vm_name": vm, "profiles": [], "test_suites": [], "nixpkgs": f"path:{stub}"})
+        return flow(
+            {
+                "guest": {"vm_name": vm},
+                "closure": {"profiles": [], "test_suites": []},
+                "lock": {"nixpkgs": f"path:{stub}"},
+            }
+        )
 
     stub_flow(f"warmup-{tag}")()  # imports and the stub's own store copy, not measured
 
@@ -216,7 +222,9 @@ def real_nixos_benchmark(options: argparse.Namespace, scratch: Path, tree: str) 
     tag = f"{os.getpid()}-{int(time.time())}"
 
     def featured(vm: str) -> Callable[[], object]:
-        return flow({"vm_name": vm, "nixpkgs": nixpkgs, "dry_run": True})
+        return flow(
+            {"guest": {"vm_name": vm}, "lock": {"nixpkgs": nixpkgs}, "build": {"dry_run": True}}
+        )
 
     featured(f"warmup-{tag}")()  # imports, the library's store copy: not measured
 

@@ -68,19 +68,40 @@ def load_flow(flow_file: Path) -> tuple[dict, list[Step]]:
     return document.get("schema") or {}, steps
 
 
+def _is_group(spec: dict) -> bool:
+    """An object input with properties of its own: a group of inputs (guest, closure, ...)."""
+    return spec.get("type") == "object" and "properties" in spec
+
+
+def _with_defaults(schema: dict, given: dict, prefix: str = "") -> tuple[dict, list[str]]:
+    """``given`` with the defaults of what it leaves out, groups (nested objects) included,
+    as Windmill's form fills them; and the names the schema does not have."""
+    properties = schema.get("properties", {})
+    unknown = [f"{prefix}{name}" for name in given if name not in properties]
+    filled = dict(given)
+    for name, spec in properties.items():
+        if name not in filled and "default" in spec:
+            filled[name] = spec["default"]
+        if (
+            spec.get("type") == "object"
+            and "properties" in spec
+            and isinstance(filled.get(name), dict)
+        ):
+            filled[name], inner = _with_defaults(spec, filled[name], f"{prefix}{name}.")
+            unknown += inner
+    return filled, unknown
+
+
 def resolve_inputs(schema: dict, given: dict) -> dict:
     """Schema defaults for what is not given, then the same validation the server's form applies."""
     if not isinstance(given, dict):
         raise FlowInputsError(f"flow inputs must be a JSON object, got {given!r}")
-    properties = schema.get("properties", {})
-    unknown = sorted(set(given) - set(properties))
+    inputs, unknown = _with_defaults(schema, given)
     if unknown:
         raise FlowInputsError(
-            f"unknown flow input(s) {', '.join(unknown)}; allowed: {', '.join(properties)}"
+            f"unknown flow input(s) {', '.join(sorted(unknown))}; the flow takes "
+            f"{', '.join(_names(schema))}"
         )
-    inputs = {
-        name: spec["default"] for name, spec in properties.items() if "default" in spec
-    } | given
     errors = sorted(
         jsonschema.Draft202012Validator(schema).iter_errors(inputs), key=lambda e: list(e.path)
     )
@@ -92,6 +113,17 @@ def resolve_inputs(schema: dict, given: dict) -> dict:
             )
         )
     return inputs
+
+
+def _names(schema: dict, prefix: str = "") -> list[str]:
+    """Every input the schema has, grouped ones as group.name."""
+    names = []
+    for name, spec in schema.get("properties", {}).items():
+        if _is_group(spec):
+            names += _names(spec, f"{prefix}{name}.")
+        else:
+            names.append(f"{prefix}{name}")
+    return names
 
 
 def script_main(script_path: str) -> Callable[..., Any]:

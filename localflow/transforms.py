@@ -1,9 +1,10 @@
 """Windmill input transforms, for the subset that flow files here use.
 
 Windmill evaluates ``javascript`` transforms in a JS runtime. Flows here only
-read properties (``flow_input.vm_name``, ``results.render_config.config_dir``,
-``previous_result.x``), so that is what the local runner evaluates; anything
-else is refused by name rather than guessed at.
+read properties (``flow_input.guest?.vm_name``,
+``results.render_config.config_dir``, ``previous_result.x``), so that is what
+the local runner evaluates, with JavaScript's meaning of ``.`` and ``?.``;
+anything else is refused by name rather than guessed at.
 """
 
 import json
@@ -13,8 +14,9 @@ from typing import Any
 
 UNDEFINED = object()
 _PROPERTY_PATH = re.compile(
-    r"(flow_input|results|previous_result)((?:\.[A-Za-z_$][A-Za-z0-9_$]*)*)"
+    r"(flow_input|results|previous_result)((?:\??\.[A-Za-z_$][A-Za-z0-9_$]*)*)"
 )
+_STEP = re.compile(r"(\??\.)([A-Za-z_$][A-Za-z0-9_$]*)")
 
 
 class TransformError(ValueError):
@@ -36,27 +38,34 @@ def evaluate(transform: dict, context: dict[str, Any]) -> Any:
             f"results.step.key; cannot evaluate {expression!r}"
         )
     value = context.get(match.group(1), UNDEFINED)
-    for name in filter(None, match.group(2).split(".")):
+    for access, name in _STEP.findall(match.group(2)):
+        if access == "?." and (value is UNDEFINED or value is None):
+            return UNDEFINED
         if not isinstance(value, dict):
-            raise TransformError(f"{expression}: cannot read {name!r} of {value!r}")
+            shown = "undefined" if value is UNDEFINED else repr(value)
+            raise TransformError(f"{expression}: cannot read {name!r} of {shown}")
         value = value.get(name, UNDEFINED)
     return value
 
 
-_NAME_LIST_TEST = re.compile(r"(!?)\s*(\[[^\]]*\])\s*\.includes\(\s*error\.name\s*\)")
+_NAME_LIST_TEST = re.compile(
+    r"(?:error\s*&&\s*)?(!?)\s*(\[[^\]]*\])\s*\.includes\(\s*error\.name\s*\)"
+)
 
 
 def retry_condition(expression: str) -> Callable[[BaseException], bool]:
-    """A ``retry_if`` expression of the form ``![...names].includes(error.name)``.
+    """A ``retry_if`` expression of the form ``[error && ]![...names].includes(error.name)``.
 
-    Windmill reports a Python exception's class name as ``error.name``.
+    Windmill reports a Python exception's class name as ``error.name``; the
+    ``error &&`` guard is the shape of Windmill's own default expression.
     """
     match = _NAME_LIST_TEST.fullmatch(expression.strip())
     names = json.loads(match.group(2)) if match else None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise TransformError(
             "the local runner evaluates retry_if only as [names].includes(error.name), "
-            f"optionally negated with '!'; cannot evaluate {expression!r}"
+            f"optionally negated with '!' and guarded with 'error &&'; cannot evaluate "
+            f"{expression!r}"
         )
     negated = bool(match.group(1))
     return lambda error: (type(error).__name__ in names) != negated

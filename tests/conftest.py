@@ -1,3 +1,4 @@
+import functools
 import json
 import os
 import shutil
@@ -6,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from f.nix.common import nix_command
 
@@ -64,6 +66,30 @@ def nix_eval_json(expression: str) -> object:
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
+
+
+FLOW_FILE = REPOSITORY / "f" / "nix" / "build" / "flow.yaml"
+
+
+@functools.cache
+def _input_groups() -> dict[str, str]:
+    """Each input of the flow's schema by name, and the group (guest, closure, ...) it is in."""
+    properties = yaml.safe_load(FLOW_FILE.read_text())["schema"]["properties"]
+    return {name: group for group, spec in properties.items() for name in spec["properties"]}
+
+
+def flow_inputs(**inputs) -> dict:
+    """The flow's grouped inputs from flat names: flow_inputs(vm_name="x", dry_run=True)
+    is {"guest": {"vm_name": "x"}, "build": {"dry_run": True}}. Names the schema does not
+    have stay at the top, where the runner refuses them."""
+    grouped: dict = {}
+    for name, value in inputs.items():
+        group = _input_groups().get(name)
+        if group is None:
+            grouped[name] = value
+        else:
+            grouped.setdefault(group, {})[name] = value
+    return grouped
 
 
 def localflow_argv(inputs: dict) -> list[str]:

@@ -13,7 +13,7 @@ from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common import vm_lease
 from f.nix.common.vm_lease import VmBusyError
 from f.nix.common.workspace import workspace_for
-from tests.conftest import REPOSITORY, localflow_argv, stub_nixpkgs_ref
+from tests.conftest import REPOSITORY, flow_inputs, localflow_argv, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
 
@@ -31,12 +31,12 @@ def start_flow(inputs: dict, env: dict | None = None) -> subprocess.Popen:
 
 def slow_inputs(vm_name: str) -> dict:
     unique = f"unique{uuid.uuid4().hex}"  # never built before, so the build really takes time
-    return {
-        "vm_name": vm_name,
-        "test_suites": [],
-        "extra_packages": ["stubSlowBuild", unique],
-        "nixpkgs": stub_nixpkgs_ref(),
-    }
+    return flow_inputs(
+        vm_name=vm_name,
+        test_suites=[],
+        extra_packages=["stubSlowBuild", unique],
+        nixpkgs=stub_nixpkgs_ref(),
+    )
 
 
 def wait_for_build_to_start(process: subprocess.Popen) -> None:
@@ -51,14 +51,14 @@ def test_second_run_on_the_same_vm_fails_at_once_and_others_proceed(workers_dir)
     wait_for_build_to_start(first)
 
     started = time.monotonic()
-    second = start_flow({"vm_name": "shared", "test_suites": [], "nixpkgs": stub_nixpkgs_ref()})
+    second = start_flow(flow_inputs(vm_name="shared", test_suites=[], nixpkgs=stub_nixpkgs_ref()))
     _, second_log = second.communicate(timeout=60)
     assert second.returncode == 1
     assert time.monotonic() - started < 3.5  # at once, not after the 4 s build
     assert "vm_name: VM 'shared' is being built by flow local-" in second_log
     assert "step build_closure" in second_log
 
-    other = start_flow({"vm_name": "other", "test_suites": [], "nixpkgs": stub_nixpkgs_ref()})
+    other = start_flow(flow_inputs(vm_name="other", test_suites=[], nixpkgs=stub_nixpkgs_ref()))
     _, other_log = other.communicate(timeout=60)
     assert other.returncode == 0, other_log
     assert first.poll() is None, "the other VM had to wait for the first run"

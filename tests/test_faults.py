@@ -12,7 +12,7 @@ from f.nix.common.bootspec import BootspecError
 from f.nix.common.build_options import build_options
 from f.nix.common.closure_report import closure_stats_from_json, dry_run_plan
 from f.nix.common.errors import FlowInputError
-from tests.conftest import run_localflow, stub_nixpkgs_ref
+from tests.conftest import flow_inputs, run_localflow, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
 
@@ -65,7 +65,9 @@ def test_unwritable_workers_dir(tmp_path, monkeypatch):
 
 
 def test_nix_missing_is_reported_by_the_local_runner(workers_dir, tmp_path):
-    completed = run_localflow({"test_suites": []}, env={"PATH": str(Path(sys.executable).parent)})
+    completed = run_localflow(
+        flow_inputs(test_suites=[]), env={"PATH": str(Path(sys.executable).parent)}
+    )
     assert completed.returncode == 1
     assert (
         "`nix` is not on PATH" in completed.stderr and "apt-get install nix-bin" in completed.stderr
@@ -85,7 +87,7 @@ def test_result_says_what_was_built(workers_dir):
 
 def test_a_flow_run_reports_every_step_time(workers_dir):
     completed = run_localflow(
-        {"vm_name": "timed", "test_suites": [], "nixpkgs": stub_nixpkgs_ref()}
+        flow_inputs(vm_name="timed", test_suites=[], nixpkgs=stub_nixpkgs_ref())
     )
     assert completed.returncode == 0, completed.stderr
     seconds = json.loads(completed.stdout)["seconds"]

@@ -11,7 +11,15 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_command import NixCommandError, NixEvaluationError
-from tests.conftest import REPOSITORY, STUB_NIXPKGS, run_localflow, run_steps, stub_nixpkgs_ref
+from tests.conftest import (
+    FLOW_FILE,
+    REPOSITORY,
+    STUB_NIXPKGS,
+    flow_inputs,
+    run_localflow,
+    run_steps,
+    stub_nixpkgs_ref,
+)
 
 pytestmark = pytest.mark.usefixtures("offline_nix")
 
@@ -168,7 +176,7 @@ def test_library_from_nixos_flake_dir(workers_dir, monkeypatch, tmp_path):
 
 
 def test_the_local_runner_builds_the_flow_end_to_end(workers_dir):
-    inputs = {"vm_name": "local", "test_suites": ["fstests"], "nixpkgs": stub_nixpkgs_ref()}
+    inputs = flow_inputs(vm_name="local", test_suites=["fstests"], nixpkgs=stub_nixpkgs_ref())
     completed = run_localflow(inputs)
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
@@ -183,14 +191,14 @@ def test_the_local_runner_builds_the_flow_end_to_end(workers_dir):
 
 
 def test_the_local_runner_reports_bad_inputs_and_exits_2(workers_dir):
-    completed = run_localflow({"profiles": ["devl"], "colour": 1})
+    completed = run_localflow(flow_inputs(profiles=["devl"], colour=1))
     assert completed.returncode == 2
     assert "unknown flow input(s) colour" in completed.stderr
     assert list(workers_dir.iterdir()) == []
 
 
 def test_the_local_runner_reports_step_errors_and_exits_1(workers_dir):
-    completed = run_localflow({"user_name": "root"})
+    completed = run_localflow(flow_inputs(user_name="root"))
     assert completed.returncode == 1
     assert "user_name: 'root' is not allowed" in completed.stderr
     assert "Traceback" not in completed.stderr
@@ -306,21 +314,15 @@ def test_source_overrides_are_relocked_on_every_run(workers_dir, tmp_path, capsy
     ]
 
 
-FLOW_FILE = REPOSITORY / "f" / "nix" / "build" / "flow.yaml"
-
-
 def run_flow_counting_retries(mocker, vm_name: str, marker: str) -> tuple[Exception, list]:
     """The whole flow as localflow runs it, with the waits between retries recorded, not slept."""
     from localflow.flow_runner import run_flow
 
     mocker.patch.dict("os.environ", {"WM_FLOW_JOB_ID": f"retries-{vm_name}"})
     sleep = mocker.Mock()
-    inputs = {
-        "vm_name": vm_name,
-        "test_suites": [],
-        "extra_packages": [marker],
-        "nixpkgs": stub_nixpkgs_ref(),
-    }
+    inputs = flow_inputs(
+        vm_name=vm_name, test_suites=[], extra_packages=[marker], nixpkgs=stub_nixpkgs_ref()
+    )
     with pytest.raises(NixCommandError) as caught:
         run_flow(FLOW_FILE, inputs, sleep=sleep)
     return caught.value, sleep.call_args_list

@@ -27,21 +27,34 @@ def test_flow_steps_are_read_in_order():
     assert [s.script_path for s in steps] == [f"f/nix/build/{s.id}" for s in steps]
 
 
-def test_schema_defaults_fill_missing_inputs():
+def test_schema_defaults_fill_missing_inputs_inside_their_groups():
     schema, _ = load_flow(FLOW)
-    inputs = resolve_inputs(schema, {"vm_name": "x"})
-    assert inputs["vm_name"] == "x"
-    assert inputs["profiles"] == ["build-tools", "devel", "monitoring"]
-    assert inputs["update_lock"] is False
+    inputs = resolve_inputs(schema, {"guest": {"vm_name": "x"}})
+    assert inputs["guest"]["vm_name"] == "x"
+    assert inputs["guest"]["user_name"] == "kdevops"
+    assert inputs["closure"]["profiles"] == ["build-tools", "devel", "monitoring"]
+    assert inputs["lock"]["update_lock"] is False
+
+
+def test_optional_chaining_reads_a_missing_group_as_undefined():
+    context = {"flow_input": {"guest": {"vm_name": "x"}}}
+    assert evaluate({"type": "javascript", "expr": "flow_input.guest?.vm_name"}, context) == "x"
+    assert (
+        evaluate({"type": "javascript", "expr": "flow_input.build?.dry_run"}, context) is UNDEFINED
+    )
+    with pytest.raises(TransformError, match="cannot read 'dry_run' of undefined"):
+        evaluate({"type": "javascript", "expr": "flow_input.build.dry_run"}, context)
 
 
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ({"profiles": ["devl"]}, "profiles.0: 'devl' is not one of"),
-        ({"vm_name": "Bad Name"}, "vm_name: 'Bad Name' does not match"),
-        ({"update_lock": "yes"}, "update_lock: 'yes' is not of type 'boolean'"),
+        ({"closure": {"profiles": ["devl"]}}, "closure.profiles.0: 'devl' is not one of"),
+        ({"guest": {"vm_name": "Bad Name"}}, "guest.vm_name: 'Bad Name' does not match"),
+        ({"lock": {"update_lock": "yes"}}, "lock.update_lock: 'yes' is not of type 'boolean'"),
         ({"nope": 1}, "unknown flow input(s) nope"),
+        ({"guest": {"colour": "red"}}, "unknown flow input(s) guest.colour"),
+        ({"vm_name": "flat"}, "unknown flow input(s) vm_name; the flow takes guest.vm_name"),
     ],
 )
 def test_bad_flow_inputs_are_refused(given, message):

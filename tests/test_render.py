@@ -34,7 +34,7 @@ def evaluate_default(text: str, tmp_path: Path) -> dict:
         prev = builtins.listToAttrs (map (n: {{ name = n; value = fakePackage n; }}) [ "fio" "xfsprogs" "libbpf-tools" ]);
         pkgs = {{ strace = "pkgs.strace"; linuxPackages.cpupower = "pkgs.linuxPackages.cpupower"; }};
         inputs = {{ fio-src = "input:fio-src"; libbpf-tools-src = "input:libbpf-tools-src"; }};
-        lib.mkAfter = x: {{ mkAfter = x; }};
+        lib = {{ mkAfter = x: {{ mkAfter = x; }}; mkForce = x: {{ mkForce = x; }}; }};
         config = import {module} {{ inherit lib pkgs inputs nixos-flake; }};
       in
         config // {{
@@ -206,3 +206,38 @@ def test_rendered_files_parse(tmp_path):
             ["nix-instantiate", "--parse", str(path)], capture_output=True, text=True
         )
         assert completed.returncode == 0, completed.stderr
+
+
+@needs_nix
+def test_the_operators_home_is_shared_and_is_roots_home(tmp_path):
+    config = parse_vm_config(vm_name="home", test_suites=[], home=True, home_dir="/home/op")
+    evaluated = evaluate_default(render_default(config), tmp_path)
+    assert "mounts.shares" in evaluated["imports"]
+    assert evaluated["nixos-flake"]["shares"] == {"/home/op": {"tag": "home", "options": []}}
+    assert evaluated["users"]["users"]["root"]["home"] == {"mkForce": "/home/op"}
+
+
+@pytest.mark.parametrize(
+    ("worker_home", "expected"),
+    [("/home/alice", "/home/alice"), ("/root", "/home/dev"), ("", "/home/dev")],
+)
+def test_home_dir_defaults_to_the_workers_home_under_home(monkeypatch, worker_home, expected):
+    monkeypatch.setenv("HOME", worker_home)
+    config = parse_vm_config(user_name="dev", home=True, home_dir="")
+    assert config.home_mount == expected
+    assert parse_vm_config(user_name="dev", home=False, home_dir="/home/x").home_mount is None
+
+
+def test_an_explicit_share_at_the_home_dir_wins():
+    config = parse_vm_config(
+        home=True, home_dir="/home/op", shares={"/home/op": {"tag": "mine", "options": ["ro"]}}
+    )
+    assert 'tag = "mine";' in render_default(config) and 'tag = "home";' not in render_default(
+        config
+    )
+
+
+@pytest.mark.parametrize("home_dir", ["home/op", "/nix/store", "/home/op/", "/home/a\nb"])
+def test_a_bad_home_dir_is_refused_naming_it(home_dir):
+    with pytest.raises(FlowInputError, match=r"home_dir: "):
+        parse_vm_config(home=True, home_dir=home_dir)

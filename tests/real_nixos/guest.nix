@@ -76,6 +76,7 @@ in
       group
       extraGroups
       uid
+      home
       ;
     keys = user.openssh.authorizedKeys.keys;
   }) config.users.users;

@@ -21,7 +21,7 @@ from f.nix.common.vm_config import (
     TEST_SUITES,
     check_user_name,
 )
-from tests.conftest import REPOSITORY, localflow_argv
+from tests.conftest import REPOSITORY, flow_inputs, localflow_argv
 from tests.real_nixos.conftest import HERE
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.wrapped_tree import CommandFailed, nix
@@ -55,6 +55,8 @@ def every_input(sources: Path) -> dict:
         },
         "overrides": overrides,
         "extra_groups": ["wheel", "disk"],
+        "home": True,
+        "home_dir": "/home/op",
         "extra_packages": ["strace", "linuxPackages.cpupower", "python3Packages.pyyaml"],
     }
 
@@ -122,7 +124,9 @@ def guest(request, real_nixpkgs, tmp_path_factory, table) -> Guest:
         **CONFIGS[name](scratch / "sources"),
     }
     with table.row(f"flow: {name}"):
-        result = run_flow({**inputs, "nixpkgs": real_nixpkgs, "dry_run": True}, scratch / "workers")
+        result = run_flow(
+            flow_inputs(**inputs, nixpkgs=real_nixpkgs, dry_run=True), scratch / "workers"
+        )
         config = read_guest(result["config_dir"])
     return Guest(name, inputs, result, config)
 
@@ -213,7 +217,11 @@ def test_the_user_and_its_keys(guest):
 
 def test_shares_become_virtiofs_mounts(guest):
     file_systems = guest.config["fileSystems"]
-    shares = guest.inputs.get("shares", {})
+    shares = dict(guest.inputs.get("shares", {}))
+    if guest.inputs.get("home"):
+        # The operator's home: a share with tag home, and root's home.
+        shares[guest.inputs["home_dir"]] = "home"
+        assert guest.config["users"]["root"]["home"] == guest.inputs["home_dir"]
     for mount_point, share in shares.items():
         tag, options = (share, []) if isinstance(share, str) else (share["tag"], share["options"])
         assert file_systems[mount_point]["device"] == tag

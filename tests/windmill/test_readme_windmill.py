@@ -34,21 +34,26 @@ def literal_blocks(section: str) -> list[str]:
 
 
 def curl_command() -> str:
-    (command,) = [b for b in literal_blocks(windmill_section()) if b.startswith("curl ")]
+    (command,) = [b for b in literal_blocks(windmill_section()) if b.startswith("JOB=$(curl ")]
     return command
 
 
 def curl_payload() -> dict:
     argv = shlex.split(curl_command().replace("\\\n", " "))
-    return yaml.safe_load(argv[argv.index("--data") + 1])
+    return yaml.safe_load(argv[argv.index("--data") + 1].rstrip(")"))
 
 
-def test_curl_calls_the_synchronous_flow_endpoint():
+def test_curl_queues_the_run_and_polls_for_its_result():
     argv = shlex.split(curl_command().replace("\\\n", " "))
-    (url,) = [a for a in argv if "/api/" in a]
-    assert url == "$WM_URL/api/w/$WM_WORKSPACE/jobs/run_wait_result/f/f/nix/build"
-    assert "Authorization: Bearer $WM_TOKEN" in argv
+    urls = [a for a in argv if "/api/" in a]
+    assert urls == [
+        "$WM_URL/api/w/$WM_WORKSPACE/jobs/run/f/f/nix/build",
+        "$WM_URL/api/w/$WM_WORKSPACE/jobs_u/completed/get_result_maybe/$JOB",
+    ]
+    assert argv.count("Authorization: Bearer $WM_TOKEN") == 2
     assert "Content-Type: application/json" in argv
+    # Never the synchronous endpoint: it cancels a build after 600 s.
+    assert not [b for b in literal_blocks(windmill_section()) if "run_wait_result" in b]
 
 
 def test_curl_payload_is_valid_flow_input():
@@ -56,10 +61,11 @@ def test_curl_payload_is_valid_flow_input():
     inputs = resolve_inputs(schema, curl_payload())
     # What render_config then receives also passes the step's own checks.
     render_params = inspect.signature(render_config.main).parameters
-    parse_vm_config(**{k: v for k, v in inputs.items() if k in render_params})
+    given = {**inputs["guest"], **inputs["closure"]}
+    parse_vm_config(**{k: v for k, v in given.items() if k in render_params})
 
 
-def test_curl_command_as_printed_reaches_the_endpoint():
+def test_curl_commands_as_printed_reach_the_endpoints():
     if shutil.which("curl") is None or shutil.which("bash") is None:
         pytest.skip("curl or bash is not installed")
     api = StandinApi("kdevops", "secret-token", run_result={"toplevel": "/nix/store/x"}).start(60)
@@ -79,9 +85,20 @@ def test_curl_command_as_printed_reaches_the_endpoint():
     finally:
         api.stop()
     assert completed.returncode == 0, completed.stderr
-    assert yaml.safe_load(completed.stdout) == {"toplevel": "/nix/store/x"}
-    (request,) = api.requests_to("POST", "/api/w/kdevops/jobs/run_wait_result/f/f/nix/build")
+    answer = yaml.safe_load(completed.stdout)
+    assert answer["completed"] is True and answer["result"] == {"toplevel": "/nix/store/x"}
+    (request,) = api.requests_to("POST", "/api/w/kdevops/jobs/run/f/f/nix/build")
     assert request.json() == curl_payload()
+
+
+def test_the_runner_script_in_the_readme_is_the_tested_one():
+    (block,) = [b for b in literal_blocks(windmill_section()) if "bin/windmill-nix-build" in b]
+    script = REPOSITORY / "bin" / "windmill-nix-build"
+    assert script.is_file() and os.access(script, os.X_OK)
+    argv = shlex.split(block.replace("\\\n", " "))
+    inputs = yaml.safe_load(argv[argv.index("--inputs") + 1])
+    schema = yaml.safe_load((REPOSITORY / "f/nix/build/flow.yaml").read_text())["schema"]
+    resolve_inputs(schema, inputs)
 
 
 def test_wmill_commands_in_the_readme_are_the_tested_ones():

@@ -63,18 +63,21 @@ def test_next_step_wires_every_parameter_windmill_sees():
 def test_result_keys_read_from_the_subflow_are_returned(workers_dir, offline_nix):
     """Build for real on the stub, then run the next step on what the subflow returned."""
     parent = load(PARENT)
-    flow_input = {
-        name: spec["default"]
-        for name, spec in parent["schema"]["properties"].items()
-        if "default" in spec
-    } | {"vm_name": "bootme", "kernel": "/srv/kernels/bzImage", "modules_dir": "/srv/modules"}
+    flow_input = flow_runner.resolve_inputs(
+        parent["schema"],
+        {
+            "guest": {"vm_name": "bootme"},
+            "kernel": "/srv/kernels/bzImage",
+            "modules_dir": "/srv/modules",
+        },
+    )
     context = {"flow_input": flow_input, "results": {}}
     subflow = module(parent, "build")
     build_inputs = {
         name: evaluate(transform, context)
         for name, transform in subflow["input_transforms"].items()
     }
-    result = flow_runner.run_flow(BUILD, build_inputs | {"nixpkgs": stub_nixpkgs_ref()})
+    result = flow_runner.run_flow(BUILD, build_inputs | {"lock": {"nixpkgs": stub_nixpkgs_ref()}})
     context["results"]["build"] = result
     step = module(parent, "boot_command")
     for transform in step["input_transforms"].values():

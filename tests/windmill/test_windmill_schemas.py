@@ -1,13 +1,14 @@
 """What Windmill itself derives from our files: checked with its own parser and validator."""
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 
 from f.nix.common.vm_config import FEATURED_PROFILES, HOST_NAME, PROFILES, TEST_SUITES
 from localflow import flow_runner
-from tests.conftest import REPOSITORY, stub_nixpkgs_ref
+from tests.conftest import REPOSITORY, flow_inputs, stub_nixpkgs_ref
 from tests.windmill.conftest import run_node_tool
 
 FLOW = REPOSITORY / "f/nix/build/flow.yaml"
@@ -85,27 +86,124 @@ def test_flow_transforms_read_real_inputs_and_results(flow, workers_dir, offline
 
     monkeypatch.setattr(flow_runner, "script_main", recording_script_main)
     flow_runner.run_flow(
-        FLOW, {"vm_name": "wired", "test_suites": [], "nixpkgs": stub_nixpkgs_ref()}
+        FLOW, flow_inputs(vm_name="wired", test_suites=[], nixpkgs=stub_nixpkgs_ref())
     )
-    properties = flow["schema"]["properties"]
+    groups = flow["schema"]["properties"]
     for module in flow["value"]["modules"]:
         for transform in module["value"]["input_transforms"].values():
             expression = transform["expr"]
-            if match := re.fullmatch(r"flow_input\.(\w+)", expression):
-                assert match.group(1) in properties, expression
+            if match := re.fullmatch(r"flow_input\.(\w+)\?\.(\w+)", expression):
+                assert match.group(2) in groups[match.group(1)]["properties"], expression
             elif match := re.fullmatch(r"results\.(\w+)\.(\w+)", expression):
                 assert match.group(2) in returned[match.group(1)], expression
             else:
                 pytest.fail(f"unexpected transform {expression!r}")
 
 
+def inputs_of(flow: dict) -> dict[str, dict]:
+    """Every input of the flow by name, across its groups."""
+    return {
+        name: spec
+        for group in flow["schema"]["properties"].values()
+        for name, spec in group["properties"].items()
+    }
+
+
 def test_flow_schema_matches_the_steps(flow, step_schemas):
-    properties = flow["schema"]["properties"]
-    assert properties["profiles"]["items"]["enum"] == list(PROFILES)
-    assert properties["test_suites"]["items"]["enum"] == list(TEST_SUITES)
-    assert sorted(properties["profiles"]["default"]) == sorted(FEATURED_PROFILES)
-    assert properties["test_suites"]["default"] == list(TEST_SUITES)
-    assert properties["vm_name"]["pattern"] == f"^{HOST_NAME.pattern}$"
+    inputs = inputs_of(flow)
+    assert inputs["profiles"]["items"]["enum"] == list(PROFILES)
+    assert inputs["test_suites"]["items"]["enum"] == list(TEST_SUITES)
+    assert sorted(inputs["profiles"]["default"]) == sorted(FEATURED_PROFILES)
+    assert inputs["test_suites"]["default"] == list(TEST_SUITES)
+    assert inputs["vm_name"]["pattern"] == f"^{HOST_NAME.pattern}$"
     render = step_schemas["render_config"]
-    for name in ("vm_name", "user_name"):
-        assert properties[name]["default"] == render[name]["default"]
+    for name in ("vm_name", "user_name", "home", "home_dir"):
+        assert inputs[name]["default"] == render[name]["default"], name
+
+
+def test_inputs_come_in_upstream_kdevops_ngs_groups(flow):
+    """f/qsu/bringup passes guest, closure and lock; Windmill ignores what a flow does not declare."""
+    groups = flow["schema"]["properties"]
+    assert flow["schema"]["order"] == ["guest", "closure", "lock", "build"]
+    upstream = {
+        "guest": {"vm_name", "user_name", "ssh_keys", "shares", "home", "home_dir"},
+        "closure": {"profiles", "test_suites", "overrides"},
+        "lock": {"update_lock"},
+    }
+    for group, names in upstream.items():
+        assert names <= set(groups[group]["properties"]), group
+    for group, spec in groups.items():
+        assert spec["type"] == "object" and spec["default"] == {}, group
+        assert spec["order"] == list(spec["properties"]), group
+
+
+def test_every_input_has_a_title_and_a_description(flow):
+    for group, spec in flow["schema"]["properties"].items():
+        assert spec["title"] and spec["description"], group
+        for name, item in spec["properties"].items():
+            assert item.get("title") and item.get("description"), f"{group}.{name}"
+
+
+def test_overrides_are_typed_objects_in_the_form(flow):
+    items = inputs_of(flow)["overrides"]["items"]
+    assert items["type"] == "object"
+    assert set(items["properties"]) == {"pkg", "src", "ref", "attrs"}
+    assert items["required"] == ["pkg", "src"]
+
+
+def test_every_step_parameter_has_a_description():
+    for step in STEPS:
+        metadata = yaml.safe_load((REPOSITORY / f"f/nix/build/{step}.script.yaml").read_text())
+        for name, spec in metadata["schema"]["properties"].items():
+            assert spec["description"], f"{step}.{name}"
+
+
+def test_timeouts_and_retry_conditions_are_written_as_windmill_writes_them(flow):
+    for module in flow["value"]["modules"]:
+        assert module["timeout"]["type"] == "static" and module["timeout"]["value"] > 0
+        retry_if = (module.get("retry") or {}).get("retry_if")
+        if retry_if:
+            assert retry_if["expr"].startswith("error && ")
+
+
+def test_kdevops_ng_bringups_call_reaches_the_steps(workers_dir, offline_nix, monkeypatch):
+    """The shape f/qsu/bringup sends: {...closure.guest, vm_name, home_dir}, closure, lock."""
+    received: dict[str, dict] = {}
+    real_script_main = flow_runner.script_main
+
+    def recording_script_main(path):
+        main = real_script_main(path)
+
+        def run_and_record(**kwargs):
+            received[path.rsplit("/", 1)[1]] = kwargs
+            return main(**kwargs)
+
+        return run_and_record
+
+    monkeypatch.setattr(flow_runner, "script_main", recording_script_main)
+    key = (
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 qsu@host"
+    )
+    result = flow_runner.run_flow(
+        FLOW,
+        {
+            "guest": {
+                "vm_name": "Qsu_Node1",
+                "user_name": "kdevops",
+                "ssh_keys": [key],
+                "shares": {"/mnt/linux": {"tag": "linux", "options": ["ro"]}},
+                "home": True,
+                "home_dir": "/home/operator",
+            },
+            "closure": {"profiles": ["devel"], "test_suites": [], "overrides": []},
+            "lock": {"update_lock": False, "nixpkgs": stub_nixpkgs_ref()},
+        },
+    )
+    render = received["render_config"]
+    assert render["vm_name"] == "Qsu_Node1" and render["ssh_keys"] == [key]
+    assert render["home"] is True and render["home_dir"] == "/home/operator"
+    assert render["profiles"] == ["devel"] and render["test_suites"] == []
+    assert received["lock_config"]["update"] is False
+    assert result["config_dir"].endswith("/nix/Qsu_Node1")
+    default_nix = (Path(result["config_dir"]) / "default.nix").read_text()
+    assert '"/home/operator" = {' in default_nix and 'tag = "home";' in default_nix

@@ -29,6 +29,8 @@ def main(
     overrides: list[dict] | None = None,
     extra_groups: list[str] | None = None,
     extra_packages: list[str] | None = None,
+    home: bool = False,
+    home_dir: str = "",
 ) -> dict:
     """Render the config of VM ``vm_name`` under ``$WORKERS_DIR/$WORKER_INDEX/nix/``.
 
@@ -40,6 +42,9 @@ def main(
     "ref": "branch (URLs only)", "attrs": {"version": "..."}}].
     extra_groups: the user's supplementary groups, replacing the library's
     default; None or [] keeps the default.
+    home / home_dir: mount the operator's home from the host (virtiofs tag
+    "home") at home_dir and make it root's home; home_dir defaults to the
+    worker's $HOME when it is under /home, else /home/<user_name>.
     """
     unwind_on_sigterm()
     config = parse_vm_config(
@@ -52,6 +57,8 @@ def main(
         overrides=overrides,
         extra_groups=extra_groups,
         extra_packages=extra_packages,
+        home=home,
+        home_dir=home_dir,
     )
     for index, override in enumerate(config.overrides):
         if override.is_path:

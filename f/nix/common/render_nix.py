@@ -9,7 +9,7 @@ from pathlib import Path
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_syntax import nix_attr, nix_attr_path, nix_string, nix_string_list
-from f.nix.common.vm_config import SourceOverride, VmConfig
+from f.nix.common.vm_config import Share, SourceOverride, VmConfig
 
 TEMPLATE = Path("templates/imageless/flake.nix")
 LIBRARY_URL_PLACEHOLDER = '"path:/path/to/nixos-flake"'
@@ -67,12 +67,23 @@ def _string_list(name: str, items: tuple[str, ...]) -> list[str]:
     return _block(f"{name} = [", [nix_string(item) for item in items], "];")
 
 
+HOME_TAG = "home"
+
+
+def _all_shares(config: VmConfig) -> dict[str, Share]:
+    """The shares asked for, and the operator's home unless a share takes its place."""
+    shares = dict(config.shares)
+    if config.home_mount is not None:
+        shares.setdefault(config.home_mount, Share(tag=HOME_TAG))
+    return shares
+
+
 def _imports(config: VmConfig) -> list[str]:
     modules = [nix_attr_path("nixos-flake", "nixosModules", "profiles", p) for p in config.profiles]
     modules += [
         nix_attr_path("nixos-flake", "nixosModules", "testSuites", s) for s in config.test_suites
     ]
-    if config.shares:
+    if _all_shares(config):
         modules.append(nix_attr_path("nixos-flake", "nixosModules", "mounts", "shares"))
     if not modules:
         return ["imports = [ ];"]
@@ -97,10 +108,11 @@ def _ssh_keys(config: VmConfig) -> list[str]:
 
 
 def _shares(config: VmConfig) -> list[str]:
-    if not config.shares:
+    shares = _all_shares(config)
+    if not shares:
         return []
     body: list[str] = []
-    for mount_point, share in sorted(config.shares.items()):
+    for mount_point, share in sorted(shares.items()):
         body += _block(
             f"{nix_attr(mount_point)} = {{",
             [
@@ -109,7 +121,11 @@ def _shares(config: VmConfig) -> list[str]:
             ],
             "};",
         )
-    return _block("nixos-flake.shares = {", body, "};")
+    lines = _block("nixos-flake.shares = {", body, "};")
+    if config.home_mount is not None:
+        # root logs in to the operator's files too (upstream kdevops-ng's home).
+        lines.append(f"users.users.root.home = lib.mkForce {nix_string(config.home_mount)};")
+    return lines
 
 
 def _extra_packages(config: VmConfig) -> list[str]:

@@ -350,6 +350,8 @@ class VmConfig(BaseModel):
     overrides: tuple[SourceOverride, ...] = ()
     extra_groups: tuple[GroupName, ...] | None = None
     extra_packages: tuple[AttributePath, ...] = ()
+    home: bool = False
+    home_dir: MountPoint | None = None
 
     @field_validator("profiles")
     @classmethod
@@ -394,6 +396,31 @@ class VmConfig(BaseModel):
                 raise ValueError(f"package {override.pkg!r} is overridden twice; keep one entry")
             seen.add(override.pkg)
         return value
+
+    @field_validator("home_dir", mode="before")
+    @classmethod
+    def _empty_home_dir_means_default(cls, value: Any) -> Any:
+        return value or None
+
+    @property
+    def home_mount(self) -> str | None:
+        """Where the operator's home is mounted, when ``home`` asks for it.
+
+        Without ``home_dir``: the worker's own ``$HOME`` when it is a
+        /home/<name> directory (the operator's, on a personal worker), else
+        /home/<user_name>.
+        """
+        if not self.home:
+            return None
+        if self.home_dir:
+            return self.home_dir
+        worker_home = os.environ.get("HOME", "")
+        if worker_home.startswith("/home/"):
+            try:
+                return check_mount_point(worker_home)
+            except ValueError:
+                pass
+        return f"/home/{self.user_name}"
 
     @property
     def gated_options(self) -> list[tuple[str, ...]]:
