@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -34,13 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--inputs", default="{}", help="the flow inputs as a JSON object")
     source.add_argument("--inputs-file", type=Path, help="a file holding the flow inputs as JSON")
+    parser.add_argument(
+        "--traceback", action="store_true", help="print a failed step's traceback too"
+    )
     options = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPOSITORY))
-    from f.nix.common.errors import FlowInputError
-    from f.nix.common.joblog import enable_status_line
-    from f.nix.common.nix_command import NixCommandError, NixNotFoundError
-    from localflow.flow_runner import FlowInputsError, run_flow
+    from localflow.flow_runner import InvalidFlowInputs, run_flow
 
     try:
         text = options.inputs_file.read_text() if options.inputs_file else options.inputs
@@ -55,14 +56,17 @@ def main(argv: list[str] | None = None) -> int:
     def announce(step):
         print(f"=== step {step.id} ({step.script_path})", file=sys.stderr, flush=True)
 
-    enable_status_line()
     try:
         result = run_flow(_flow_file(options.flow), given, on_step=announce)
-    except FlowInputsError as error:
+    except InvalidFlowInputs as error:
         print(error, file=sys.stderr)
         return 2
-    except (FlowInputError, NixCommandError, NixNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except Exception as error:
+        # As Windmill shows a failed step: the error's name and message (the
+        # traceback with --traceback).
+        if options.traceback:
+            traceback.print_exc()
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
     return 0

@@ -20,7 +20,9 @@ class FlowDefinitionError(ValueError):
     pass
 
 
-class FlowInputsError(ValueError):
+class InvalidFlowInputs(ValueError):
+    """The inputs do not match the flow's schema (what Windmill's form would refuse)."""
+
     pass
 
 
@@ -95,10 +97,10 @@ def _with_defaults(schema: dict, given: dict, prefix: str = "") -> tuple[dict, l
 def resolve_inputs(schema: dict, given: dict) -> dict:
     """Schema defaults for what is not given, then the same validation the server's form applies."""
     if not isinstance(given, dict):
-        raise FlowInputsError(f"flow inputs must be a JSON object, got {given!r}")
+        raise InvalidFlowInputs(f"flow inputs must be a JSON object, got {given!r}")
     inputs, unknown = _with_defaults(schema, given)
     if unknown:
-        raise FlowInputsError(
+        raise InvalidFlowInputs(
             f"unknown flow input(s) {', '.join(sorted(unknown))}; the flow takes "
             f"{', '.join(_names(schema))}"
         )
@@ -106,7 +108,7 @@ def resolve_inputs(schema: dict, given: dict) -> dict:
         jsonschema.Draft202012Validator(schema).iter_errors(inputs), key=lambda e: list(e.path)
     )
     if errors:
-        raise FlowInputsError(
+        raise InvalidFlowInputs(
             "invalid flow inputs:\n  "
             + "\n  ".join(
                 f"{'.'.join(map(str, e.path)) or '(inputs)'}: {e.message}" for e in errors

@@ -11,7 +11,7 @@ import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common import vm_lease
-from f.nix.common.vm_lease import VmBusyError
+from f.nix.common.errors import VmBusyError
 from f.nix.common.workspace import workspace_for
 from tests.conftest import REPOSITORY, flow_inputs, localflow_argv, stub_nixpkgs_ref
 

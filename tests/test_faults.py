@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
-from f.nix.common.bootspec import BootspecError
 from f.nix.common.build_options import build_options
 from f.nix.common.closure_report import closure_stats_from_json, dry_run_plan
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import BootspecError, FlowInputError
 from tests.conftest import flow_inputs, run_localflow, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.usefixtures("offline_nix")

@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
-from f.nix.common.errors import FlowInputError
-from f.nix.common.nix_command import NixCommandError, NixEvaluationError
+from f.nix.common.errors import (
+    FlowInputError,
+    LibraryError,
+    NixCommandError,
+    NixEvaluationError,
+    StalePinError,
+)
 from tests.conftest import (
     FLOW_FILE,
     REPOSITORY,
@@ -165,13 +170,13 @@ def test_worker_index_separates_configs(workers_dir, monkeypatch):
 
 def test_library_from_nixos_flake_dir(workers_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(FlowInputError, match="nixos-flake library not found"):
+    with pytest.raises(LibraryError, match="nixos-flake library not found"):
         render_config.main(vm_name="x")
     library = tmp_path / "lib"
     (library / "templates").mkdir(parents=True)
     (library / "flake.nix").write_text("{ outputs = _: { }; }")
     monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
-    with pytest.raises(FlowInputError, match="template missing"):
+    with pytest.raises(LibraryError, match="template missing"):
         render_config.main(vm_name="x")
 
 
@@ -219,7 +224,7 @@ def test_a_changed_and_collected_library_pin_says_how_to_recover(
     # Unchanged, the config is still served from the last build...
     assert closure_of(build_closure.main(first["config_dir"])) == closure_of(first)
     # ...but a change needs the pinned library, which exists nowhere now.
-    with pytest.raises(FlowInputError, match="update_lock: true") as caught:
+    with pytest.raises(StalePinError, match="update_lock: true") as caught:
         run_steps(**{**inputs, "test_suites": ["ltp"]})
     assert str(library) in str(caught.value)
     # The last good closure stays.

@@ -1,6 +1,6 @@
 import pytest
 
-from localflow.flow_runner import FlowInputsError, load_flow, resolve_inputs, run_flow
+from localflow.flow_runner import InvalidFlowInputs, load_flow, resolve_inputs, run_flow
 from localflow.transforms import UNDEFINED, TransformError, evaluate, retry_condition
 from tests.conftest import REPOSITORY
 
@@ -59,7 +59,7 @@ def test_optional_chaining_reads_a_missing_group_as_undefined():
 )
 def test_bad_flow_inputs_are_refused(given, message):
     schema, _ = load_flow(FLOW)
-    with pytest.raises(FlowInputsError) as caught:
+    with pytest.raises(InvalidFlowInputs) as caught:
         resolve_inputs(schema, given)
     assert message in str(caught.value)
 

@@ -155,9 +155,9 @@ def test_status_bar():
 
 
 def test_terminal_status_line_stays_below_log_lines(monkeypatch, capsys):
-    monkeypatch.setattr(joblog, "_status_enabled", True)
+    monkeypatch.setattr(joblog, "_draws_status", lambda: True)
     joblog.set_status("[##..] 1/2")
     joblog.log("building x")
     joblog.clear_status()
-    monkeypatch.setattr(joblog, "_status_enabled", False)
+    monkeypatch.setattr(joblog, "_draws_status", lambda: False)
     assert capsys.readouterr().err == "\r\x1b[K[##..] 1/2\r\x1b[Kbuilding x\n[##..] 1/2\r\x1b[K"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.nix_syntax import nix_string
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
@@ -185,7 +185,7 @@ def test_flake_gets_one_source_input_per_override(tmp_path):
 )
 def test_template_drift_is_a_clear_error(anchor):
     template = TEMPLATE_PATH.read_text().replace(anchor, "")
-    with pytest.raises(FlowInputError, match="exactly once"):
+    with pytest.raises(LibraryError, match="exactly once"):
         render_flake(template, TEMPLATE_PATH, Path("/opt/lib"), parse_vm_config())
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from f.nix.build import build_closure, lock_config, render_config
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.workspace import Workspace, open_workspace, workspace_for
 from tests.conftest import LIBRARY, stub_nixpkgs_ref
 
@@ -203,5 +203,5 @@ def test_in_a_windmill_job_a_missing_library_names_whitelist_envs(tmp_path, monk
 
     monkeypatch.setenv("WM_JOB_ID", "job-1")
     monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(FlowInputError, match=r"library not found.*WHITELIST_ENVS"):
+    with pytest.raises(LibraryError, match=r"library not found.*WHITELIST_ENVS"):
         library_dir()

@@ -8,10 +8,11 @@ from pathlib import Path
 from f.nix.common.bootspec import read_bootspec
 from f.nix.common.build_options import BuildOptions, build_options
 from f.nix.common.closure_report import closure_stats, dry_run_plan
+from f.nix.common.errors import NixCommandError
 from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
-from f.nix.common.nix_command import NixCommandError, NixRun, run_nix
+from f.nix.common.nix_command import NixRun, run_nix
 from f.nix.common.raw_inputs import check_bool
 from f.nix.common.store_stamp import store_stamp
 from f.nix.common.vm_lease import vm_lease

@@ -3,13 +3,13 @@
 from collections.abc import Callable
 
 from f.nix.common.config_generations import new_generation
+from f.nix.common.errors import NixCommandError
 from f.nix.common.flake_lock import explain_stale_pin, pinned, read_lock, source_inputs
 from f.nix.common.flake_ref import check_flake_reference
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import (
     FLAKE_UPDATE_SINCE,
-    NixCommandError,
     NixVersion,
     nix_version,
     run_nix,

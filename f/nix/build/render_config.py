@@ -5,7 +5,7 @@ from typing import Literal
 
 from f.nix.common.atomic_files import has_text, write_text_atomic
 from f.nix.common.config_generations import new_generation
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log, log_file
 from f.nix.common.library import library_dir
@@ -71,7 +71,7 @@ def main(
     library = library_dir()
     template = library / TEMPLATE
     if not template.is_file():
-        raise FlowInputError(
+        raise LibraryError(
             f"template missing: {template} does not exist; the nixos-flake library at "
             f"{library} is incomplete"
         )

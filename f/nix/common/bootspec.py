@@ -4,13 +4,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import BootspecError
 
 BOOTSPEC_KEY = "org.nixos.bootspec.v1"
-
-
-class BootspecError(FlowInputError):
-    pass
 
 
 @dataclass(frozen=True)

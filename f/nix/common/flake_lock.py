@@ -4,8 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from f.nix.common.errors import FlowInputError
-from f.nix.common.nix_command import NixCommandError
+from f.nix.common.errors import NixCommandError, StalePinError
 
 SOURCE_INPUT_SUFFIX = "-src"
 
@@ -66,7 +65,7 @@ def explain_stale_pin(error: NixCommandError, config_dir: Path) -> Exception:
     found = _HASH_MISMATCH.search("\n".join(error.stderr_tail))
     if found is None:
         return error
-    return FlowInputError(
+    return StalePinError(
         f"{config_dir}/flake.lock pins {found.group(1)} at content that no longer exists: the "
         "directory changed since the VM was locked and the locked copy has been garbage-"
         "collected. Run the flow again with update_lock: true to pin its current content."

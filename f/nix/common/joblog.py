@@ -1,26 +1,25 @@
 """Lines for the job log, and an optional status line below them in a terminal.
 
 Everything goes to stderr so that stdout stays free for results. The status
-line (the local runner's progress bar) is only drawn when stderr is a
-terminal; log lines are written above it.
+line (a progress bar) is only drawn when stderr is a terminal, never in a
+Windmill job; log lines are written above it.
 """
 
 import sys
 
+from f.nix.common.windmill_env import in_windmill_job
+
 _status = ""
-_status_enabled = False
 
 
-def enable_status_line() -> None:
-    """Draw status lines from now on, if stderr is a terminal (a no-op elsewhere)."""
-    global _status_enabled
-    _status_enabled = sys.stderr.isatty()
+def _draws_status() -> bool:
+    return sys.stderr.isatty() and not in_windmill_job()
 
 
 def set_status(text: str) -> None:
     global _status
     _status = text
-    if _status_enabled:
+    if _draws_status():
         sys.stderr.write(f"\r\x1b[K{text}")
         sys.stderr.flush()
 
@@ -30,7 +29,7 @@ def clear_status() -> None:
 
 
 def log(message: str) -> None:
-    if _status_enabled and _status:
+    if _status and _draws_status():
         sys.stderr.write(f"\r\x1b[K{message}\n{_status}")
         sys.stderr.flush()
     else:

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import LibraryError
 from f.nix.common.flake_ref import check_flake_safe_path
 from f.nix.common.windmill_env import in_windmill_job_hint
 
@@ -29,9 +29,9 @@ def library_dir() -> Path:
     """
     path, source = _location()
     if not path.is_absolute():
-        raise FlowInputError(f"{source}: {str(path)!r} must be an absolute path")
+        raise LibraryError(f"{source}: {str(path)!r} must be an absolute path")
     if not (path / "flake.nix").is_file():
-        raise FlowInputError(
+        raise LibraryError(
             f"nixos-flake library not found: {path} ({source}) has no flake.nix; set "
             "NIXOS_FLAKE_DIR to a copy of this repository's vendor/nixos-flake on the worker"
             + in_windmill_job_hint("NIXOS_FLAKE_DIR")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from f.nix.common.errors import NixCommandError, NixEvaluationError, NixNotFoundError
 from f.nix.common.joblog import clear_status, log
 from f.nix.common.nix_log import NixLogReader
 from f.nix.common.progress import ProgressReporter
@@ -19,33 +20,6 @@ FLAKES = ("--extra-experimental-features", "nix-command flakes")
 # Machine-readable activity on stderr (Nix >= 2.4), turned back into readable
 # lines by NixLogReader, with progress counts on the side.
 LOG_FORMAT = ("--log-format", "internal-json")
-
-
-class NixNotFoundError(RuntimeError):
-    pass
-
-
-class NixCommandError(RuntimeError):
-    failed = "nix failed"
-
-    def __init__(self, argv: Sequence[str], returncode: int, stderr_tail: Sequence[str]):
-        self.argv = list(argv)
-        self.returncode = returncode
-        self.stderr_tail = list(stderr_tail)
-        tail = "\n".join(self.stderr_tail) or "(nix printed nothing on stderr)"
-        super().__init__(
-            f"{self.failed} with exit status {returncode}: {shlex.join(self.argv)}\n{tail}"
-        )
-
-
-class NixEvaluationError(NixCommandError):
-    """nix died evaluating, before building anything: the config itself is wrong.
-
-    Evaluation depends on nothing but the locked flake, so the same error comes
-    back on every try; flow.yaml does not retry it.
-    """
-
-    failed = "nix failed evaluating the configuration (the same error recurs on every try)"
 
 
 @dataclass(frozen=True, order=True)

@@ -7,7 +7,7 @@ override. ``default.nix`` is composed from a VmConfig.
 
 from pathlib import Path
 
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import LibraryError
 from f.nix.common.nix_syntax import nix_attr, nix_attr_path, nix_string, nix_string_list
 from f.nix.common.vm_config import Share, SourceOverride, VmConfig
 
@@ -20,7 +20,7 @@ INDENT = "  "
 def _one_line_containing(lines: list[str], needle: str, template: Path) -> int:
     found = [index for index, line in enumerate(lines) if needle in line]
     if len(found) != 1:
-        raise FlowInputError(
+        raise LibraryError(
             f"template {template} must contain {needle!r} exactly once (found "
             f"{len(found)}); the flow edits the template there"
         )

@@ -25,16 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from f.nix.common.atomic_files import write_text_atomic
-from f.nix.common.errors import FlowInputError
+from f.nix.common.errors import VmBusyError
 from f.nix.common.joblog import log
 from f.nix.common.workspace import Workspace
 
 HEARTBEAT_SECONDS = 10.0
 STALE_AFTER = 600.0
-
-
-class VmBusyError(FlowInputError):
-    pass
 
 
 @dataclass
