@@ -1,11 +1,28 @@
-"""Step 3 of f/nix/build: build the toplevel and read init and initrd from its bootspec."""
+"""Step 3 of f/nix/build: build the toplevel and read init and initrd from its bootspec.
+
+What it runs, by hand (``nix`` stands for ``nix --extra-experimental-features
+'nix-command flakes'``; ``$gen`` is the generation the VM's link points to)::
+
+    nix build "path:$gen#toplevel" --json --out-link nix/.gcroots/<vm>
+    jq -r '."org.nixos.bootspec.v1" | .init, .initrd' <toplevel>/boot.json
+    nix path-info --json --recursive --closure-size <toplevel>
+
+or, with ``dry_run``, only ``nix build "path:$gen#toplevel" --json --dry-run``.
+
+nix is skipped when running it could only give the last answer again: a
+build while the generation is the one last built and the GC root still holds
+its toplevel; a dry run while the generation, the build options and the
+store (vm_state, store_stamp) are as they were at the last dry run, for an
+hour at most.
+"""
 
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from f.nix.common.bootspec import read_bootspec
+from f.nix.common.bootspec import Bootspec, read_bootspec
 from f.nix.common.build_options import BuildOptions, build_options
 from f.nix.common.closure_report import closure_stats, dry_run_plan
 from f.nix.common.errors import NixCommandError
@@ -91,6 +108,34 @@ def plan_build(workspace: Workspace, generation: Path, options: BuildOptions) ->
     return {"dry_run": True, "config_dir": str(workspace.config_dir), **plan}
 
 
+@dataclass(frozen=True)
+class Closure:
+    """A built toplevel, its bootspec and what building it took."""
+
+    toplevel: str
+    bootspec: Bootspec
+    stats: dict
+    built: int = 0
+    fetched: int = 0
+
+
+def build(workspace: Workspace, generation: Path, options: BuildOptions) -> Closure:
+    """Build the generation's toplevel, or return the last build of this very generation."""
+    config = fingerprint(generation)
+    last = load_state(workspace).get("build", {})
+    if _still_built(last, config, workspace.gc_root):
+        log(f"{generation.name} is unchanged since it built {last['toplevel']}: not running nix")
+        return Closure(last["toplevel"], read_bootspec(Path(last["toplevel"])), last["stats"])
+    workspace.gc_root.parent.mkdir(parents=True, exist_ok=True)
+    run = _nix_build(workspace, build_args(f"path:{generation}", workspace.gc_root, options))
+    toplevel = toplevel_from_json(run.stdout)
+    # Remembered only once the bootspec is known to be good.
+    bootspec = read_bootspec(Path(toplevel))
+    stats = closure_stats(toplevel)
+    save_state(workspace, "build", {"config": config, "toplevel": toplevel, "stats": stats})
+    return Closure(toplevel, bootspec, stats, len(run.built), len(run.fetched))
+
+
 def main(
     config_dir: str,
     dry_run: bool = False,
@@ -117,45 +162,29 @@ def main(
     dry_run = check_bool("dry_run", dry_run)
     options = build_options(substituters, trusted_public_keys, builders, max_jobs)
     workspace = open_workspace(config_dir)
-    gc_root = workspace.gc_root
     with vm_lease(workspace, "build_closure", last_step=True) as run:
         generation = workspace.generation()
         if dry_run:
             return plan_build(workspace, generation, options)
-        gc_root.parent.mkdir(parents=True, exist_ok=True)
-        config = fingerprint(generation)
-        last = load_state(workspace).get("build", {})
-        if _still_built(last, config, gc_root):
-            log(
-                f"{generation.name} is unchanged since it built {last['toplevel']}: not running nix"
-            )
-            toplevel, stats, build = last["toplevel"], last["stats"], None
-            bootspec = read_bootspec(Path(toplevel))
-        else:
-            build = _nix_build(workspace, build_args(f"path:{generation}", gc_root, options))
-            toplevel = toplevel_from_json(build.stdout)
-            # Remembered only once the bootspec is known to be good.
-            bootspec = read_bootspec(Path(toplevel))
-            stats = closure_stats(toplevel)
-            save_state(workspace, "build", {"config": config, "toplevel": toplevel, "stats": stats})
+        closure = build(workspace, generation, options)
     seconds = {**run.seconds, "build_closure": round(time.monotonic() - started, 3)}
-    built, fetched = (len(build.built), len(build.fetched)) if build else (0, 0)
+    bootspec, stats = closure.bootspec, closure.stats
     log(
-        f"built {toplevel}\n  init:   {bootspec.init}\n  initrd: {bootspec.initrd}\n"
+        f"built {closure.toplevel}\n  init:   {bootspec.init}\n  initrd: {bootspec.initrd}\n"
         f"  closure: {stats['store_paths']} store paths, {stats['closure_bytes']} bytes; "
-        f"built {built}, fetched {fetched}"
+        f"built {closure.built}, fetched {closure.fetched}"
     )
     return {
-        "toplevel": toplevel,
+        "toplevel": closure.toplevel,
         "init": bootspec.init,
         "initrd": bootspec.initrd,
         "config_dir": str(workspace.config_dir),
-        "gc_root": str(gc_root),
+        "gc_root": str(workspace.gc_root),
         "system": bootspec.system,
         "label": bootspec.label,
         "kernel_params": bootspec.kernel_params,
         **stats,
-        "built": built,
-        "fetched": fetched,
+        "built": closure.built,
+        "fetched": closure.fetched,
         "seconds": seconds,
     }

@@ -1,4 +1,20 @@
-"""Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock."""
+"""Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock.
+
+What it runs, by hand (``nix`` stands for ``nix --extra-experimental-features
+'nix-command flakes'``; ``$new`` is a copy of the VM's generation)::
+
+    nix flake lock "path:$new" [--override-input nixos-flake/nixpkgs <nixpkgs>]
+    # re-pinning the library (update_lock) and every <pkg>-src override:
+    nix flake update --flake "path:$new" nixos-flake fio-src        # Nix >= 2.19
+    nix flake lock "path:$new" --update-input nixos-flake ...        # before 2.19
+
+then swaps the VM's link to ``$new`` as render_config does: nix writes
+flake.lock in place, so it locks a copy and the old lock stays whole until
+the new one is complete. Source overrides are re-locked on every run, so a
+new commit in a checkout is picked up. nix is skipped when flake.nix and
+the nixpkgs override are what it last locked, nothing asks to re-pin and
+there is no source override.
+"""
 
 from collections.abc import Callable
 

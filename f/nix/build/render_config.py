@@ -1,4 +1,20 @@
-"""Step 1 of f/nix/build: write the per-VM flake.nix and default.nix, and print both."""
+"""Step 1 of f/nix/build: write the per-VM flake.nix and default.nix, and print both.
+
+What it does, by hand (``nix/`` is ``$WORKERS_DIR/$WORKER_INDEX/nix``)::
+
+    mkdir nix/.generations/<vm>/<id>
+    sed 's|"path:/path/to/nixos-flake"|"path:'"$NIXOS_FLAKE_DIR"'"|' \
+        "$NIXOS_FLAKE_DIR/templates/imageless/flake.nix" > nix/.generations/<vm>/<id>/flake.nix
+    $EDITOR nix/.generations/<vm>/<id>/default.nix        # from the inputs
+    cp nix/<vm>/flake.lock nix/.generations/<vm>/<id>/     # the previous pins
+    ln -s .generations/<vm>/<id> nix/.<vm>.link && mv -T nix/.<vm>.link nix/<vm>
+
+flake.nix also gets one ``<pkg>-src`` input per source override. The last
+line is the swap: the VM's link moves to the new generation in one rename,
+so a run killed at any point leaves the previous generation whole. When
+neither file changes, no generation is made; the last three are kept.
+Nothing is written before every input has been checked.
+"""
 
 import os
 from typing import Literal
