@@ -8,7 +8,7 @@ import re
 import yaml
 
 from f.nix.common import errors
-from tests.conftest import REPOSITORY
+from tests.support import REPOSITORY
 
 FLOW = REPOSITORY / "f" / "nix" / "build" / "flow.yaml"
 

@@ -2,7 +2,7 @@ import pytest
 
 from localflow.flow_runner import InvalidFlowInputs, load_flow, resolve_inputs, run_flow
 from localflow.transforms import UNDEFINED, TransformError, evaluate, retry_condition
-from tests.conftest import REPOSITORY
+from tests.support import REPOSITORY
 
 FLOW = REPOSITORY / "f/nix/build/flow.yaml"
 

@@ -14,7 +14,6 @@ from f.nix.common.nix_command import (
     nix_version,
     run_nix,
 )
-from tests.conftest import needs_nix
 
 NIX_2_8 = NixVersion(2, 8, 0)
 NIX_CURRENT = NixVersion(2, 28, 3)
@@ -145,6 +144,6 @@ def test_too_old_nix_is_refused(fake_nix):
         nix_version()
 
 
-@needs_nix
+@pytest.mark.nix
 def test_real_nix_version_is_detected():
     assert nix_version() >= NixVersion(2, 4)

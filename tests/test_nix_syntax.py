@@ -1,7 +1,7 @@
 import pytest
 
 from f.nix.common.nix_syntax import nix_attr, nix_attr_path, nix_string, nix_string_list
-from tests.conftest import needs_nix, nix_eval_json
+from tests.support import nix_eval_json
 
 TRICKY = [
     "",
@@ -25,7 +25,7 @@ def test_string_literal_shape(text):
     assert "${" not in literal.replace("\\${", "")
 
 
-@needs_nix
+@pytest.mark.nix
 def test_strings_evaluate_back_to_themselves():
     expression = "[ " + " ".join(nix_string(text) for text in TRICKY) + " ]"
     assert nix_eval_json(expression) == TRICKY
@@ -52,7 +52,7 @@ def test_attribute_names_are_quoted_only_when_needed(name, rendered):
     assert nix_attr(name) == rendered
 
 
-@needs_nix
+@pytest.mark.nix
 def test_attribute_paths_evaluate():
     path = nix_attr_path("users", "users", "with", "/odd name")
     assert nix_eval_json(f'{{ {path} = 1; }}.users.users."with"."/odd name"') == 1

@@ -15,7 +15,7 @@ from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common import joblog
 from f.nix.common.nix_log import Progress
 from f.nix.common.progress import ProgressReporter, status_bar
-from tests.conftest import stub_nixpkgs_ref
+from tests.support import stub_nixpkgs_ref
 
 
 class FakeWindmill(BaseHTTPRequestHandler):
@@ -68,7 +68,8 @@ def progress_posts(received) -> list[dict]:
     return [body for method, path, body in received if method == "POST"]
 
 
-def test_a_real_build_reports_progress_to_windmill(windmill, workers_dir, offline_nix):
+@pytest.mark.nix
+def test_a_real_build_reports_progress_to_windmill(windmill, workers_dir):
     # A name never used before, so the store does not have the closure yet.
     vm_name = f"progress-{uuid.uuid4().hex[:12]}"
     config_dir = render_config.main(vm_name=vm_name, test_suites=["ltp"])["config_dir"]

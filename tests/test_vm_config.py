@@ -1,6 +1,3 @@
-import base64
-import struct
-
 import pytest
 
 from f.nix.common.errors import FlowInputError
@@ -11,12 +8,7 @@ from f.nix.common.vm_config import (
     Share,
     parse_vm_config,
 )
-
-
-def public_key(key_type: str = "ssh-ed25519", comment: str = "me@host") -> str:
-    name = key_type.encode()
-    blob = struct.pack(">I", len(name)) + name + struct.pack(">I", 32) + bytes(range(32))
-    return f"{key_type} {base64.b64encode(blob).decode()} {comment}".strip()
+from tests.support import public_key
 
 
 def test_defaults_are_the_featured_system():

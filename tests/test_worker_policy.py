@@ -128,11 +128,10 @@ def test_inputs_of_the_wrong_type_are_refused_naming_them(
     assert not os.listdir(workers_dir)
 
 
-def test_lock_refuses_a_path_source_the_roots_no_longer_cover(
-    workers_dir, tmp_path, monkeypatch, offline_nix
-):
+@pytest.mark.nix
+def test_lock_refuses_a_path_source_the_roots_no_longer_cover(workers_dir, tmp_path, monkeypatch):
     from f.nix.build import lock_config
-    from tests.conftest import stub_nixpkgs_ref
+    from tests.support import stub_nixpkgs_ref
 
     checkout = tmp_path / "old" / "fio"
     checkout.mkdir(parents=True)
@@ -146,33 +145,3 @@ def test_lock_refuses_a_path_source_the_roots_no_longer_cover(
     with pytest.raises(FlowInputError, match=r"overrides \(fio-src\): .* is not allowed"):
         lock_config.main(config_dir)
     assert lock_file.read_bytes() == locked
-
-
-def test_a_hostile_config_dir_in_a_step_process_of_its_own(tmp_path, workers_dir):
-    """As a worker runs a step: its own process, the library's directory as config_dir."""
-    import shutil
-    import subprocess
-    import sys
-
-    from tests.conftest import LIBRARY, REPOSITORY
-    from tests.test_workspace import snapshot
-
-    library = tmp_path / "library"
-    shutil.copytree(LIBRARY, library)
-    before = snapshot(library)
-    for step in ("lock_config", "build_closure"):
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"from f.nix.build import {step}; {step}.main({str(library)!r})",
-            ],
-            cwd=REPOSITORY,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "WORKERS_DIR": str(workers_dir), "NIXOS_FLAKE_DIR": str(library)},
-        )
-        assert completed.returncode == 1
-        assert "FlowInputError: config_dir: " in completed.stderr
-    assert snapshot(library) == before
-    assert not (library.parent / ".generations").exists()

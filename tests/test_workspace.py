@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from f.nix.build import build_closure, lock_config, render_config
-from f.nix.common.errors import FlowInputError, LibraryError
+from f.nix.common.errors import FlowInputError
 from f.nix.common.workspace import Workspace, open_workspace, workspace_for
-from tests.conftest import LIBRARY, stub_nixpkgs_ref
+from tests.support import LIBRARY, stub_nixpkgs_ref
 
 STEPS = {"lock_config": lock_config.main, "build_closure": build_closure.main}
 
@@ -40,8 +40,11 @@ def snapshot(*roots: Path) -> dict[str, tuple]:
 
 
 @pytest.fixture
-def world(workers_dir, tmp_path, monkeypatch, offline_nix):
-    """A worker with one rendered and locked VM, another worker's VM, a victim and a library copy."""
+def world(workers_dir, tmp_path, monkeypatch):
+    """A worker with one rendered and locked VM, another worker's VM, a victim and a library copy.
+
+    Locking runs nix: the tests that use it are marked nix.
+    """
     library = tmp_path / "library"
     shutil.copytree(LIBRARY, library, symlinks=True)
     monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
@@ -95,6 +98,7 @@ HOSTILE: dict[str, Callable[[dict], object]] = {
 
 @pytest.mark.parametrize("step", STEPS)
 @pytest.mark.parametrize("case", HOSTILE)
+@pytest.mark.nix
 def test_a_hostile_config_dir_is_refused_and_touches_nothing(world, step, case, mocker):
     config_dir = HOSTILE[case](world)
     before = snapshot(world["workers"], world["victim"], world["library"])
@@ -108,12 +112,14 @@ def test_a_hostile_config_dir_is_refused_and_touches_nothing(world, step, case, 
     assert snapshot(world["workers"], world["victim"], world["library"]) == before
 
 
+@pytest.mark.nix
 def test_the_vms_own_link_is_accepted(world):
     workspace = open_workspace(world["good"])
     assert workspace == Workspace(world["root"], "good")
     assert workspace.generation() == world["generation"]
 
 
+@pytest.mark.nix
 def test_the_layout(world):
     workspace = workspace_for("good")
     root = world["root"]
@@ -152,6 +158,7 @@ config_dir_texts = st.one_of(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(suffix=config_dir_texts)
+@pytest.mark.nix
 def test_any_other_text_is_refused_without_touching_anything(world, suffix):
     for config_dir in (suffix, f"{world['root']}/{suffix}"):
         if config_dir == world["good"]:
@@ -185,23 +192,69 @@ def test_outside_windmill_worker_index_defaults_to_0(workers_dir, monkeypatch):
     assert workspace_for("vm").root == workers_dir / "0" / "nix"
 
 
-def test_the_library_is_found_where_kdevops_ng_keeps_it(tmp_path, monkeypatch):
-    from f.nix.common.library import library_dir
-
-    vendor = tmp_path / "vendor"
-    shutil.copytree(LIBRARY, vendor / "nixos-flake")
-    monkeypatch.delenv("NIXOS_FLAKE_DIR", raising=False)
-    monkeypatch.setenv("VENDOR_DIR", str(vendor))
-    assert library_dir() == vendor / "nixos-flake"
-    # NIXOS_FLAKE_DIR still wins.
-    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(LIBRARY))
-    assert library_dir() == LIBRARY
+def test_unwritable_workers_dir(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("WORKERS_DIR", str(blocker / "workers"))
+    with pytest.raises(
+        FlowInputError, match=r"WORKERS_DIR: cannot write under .* \(Not a directory\)"
+    ):
+        render_config.main(vm_name="x")
 
 
-def test_in_a_windmill_job_a_missing_library_names_whitelist_envs(tmp_path, monkeypatch):
-    from f.nix.common.library import library_dir
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "WORKERS_DIR is not set"),
+        ("relative/dir", "is relative"),
+        ("/w/a b", "path: flake reference"),
+    ],
+)
+def test_workers_dir_must_be_set_and_absolute(monkeypatch, value, message):
+    if value is None:
+        monkeypatch.delenv("WORKERS_DIR", raising=False)
+    else:
+        monkeypatch.setenv("WORKERS_DIR", value)
+    with pytest.raises(FlowInputError, match=message):
+        render_config.main(vm_name="x")
 
-    monkeypatch.setenv("WM_JOB_ID", "job-1")
-    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(LibraryError, match=r"library not found.*WHITELIST_ENVS"):
-        library_dir()
+
+def test_worker_index_must_be_a_number(workers_dir, monkeypatch):
+    monkeypatch.setenv("WORKER_INDEX", "../1")
+    with pytest.raises(FlowInputError, match="WORKER_INDEX"):
+        render_config.main(vm_name="x")
+
+
+def test_worker_index_separates_configs(workers_dir, monkeypatch):
+    monkeypatch.setenv("WORKER_INDEX", "3")
+    assert render_config.main(vm_name="x")["config_dir"] == str(workers_dir / "3" / "nix" / "x")
+
+
+def test_a_hostile_config_dir_in_a_step_process_of_its_own(tmp_path, workers_dir):
+    """As a worker runs a step: its own process, the library's directory as config_dir."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.support import LIBRARY, REPOSITORY
+    from tests.test_workspace import snapshot
+
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    before = snapshot(library)
+    for step in ("lock_config", "build_closure"):
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from f.nix.build import {step}; {step}.main({str(library)!r})",
+            ],
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "WORKERS_DIR": str(workers_dir), "NIXOS_FLAKE_DIR": str(library)},
+        )
+        assert completed.returncode == 1
+        assert "FlowInputError: config_dir: " in completed.stderr
+    assert snapshot(library) == before
+    assert not (library.parent / ".generations").exists()

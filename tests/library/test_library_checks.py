@@ -4,29 +4,17 @@ Evaluating them against a real nixpkgs is tests/real_nixos (dev/real-nixos).
 """
 
 import json
-import os
-import subprocess
 
-from f.nix.common.nix_command import nix_argv
-from tests.library.support import CHECKS, LIBRARY, require_tool
+import pytest
+
+from tests.support import CHECKS, LIBRARY, nix
 
 
+@pytest.mark.nix
 def test_check_names_are_static():
     """Listing the checks must not need nixpkgs (runs offline, always)."""
-    require_tool("nix")
-    completed = subprocess.run(
-        nix_argv(
-            [
-                "eval",
-                "--json",
-                f"path:{LIBRARY}#checks.x86_64-linux",
-                "--apply",
-                "builtins.attrNames",
-            ]
-        ),
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NIX_CONFIG": "substituters ="},
+    completed = nix(
+        "eval", "--json", f"path:{LIBRARY}#checks.x86_64-linux", "--apply", "builtins.attrNames"
     )
     # Offline, a listing that forced nixpkgs fails here trying to fetch it.
     assert completed.returncode == 0, completed.stderr

@@ -21,16 +21,17 @@ from f.nix.common.vm_config import (
     TEST_SUITES,
     check_user_name,
 )
-from tests.conftest import REPOSITORY, flow_inputs, localflow_argv
-from tests.real_nixos.conftest import HERE
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.wrapped_tree import CommandFailed, nix
+from tests.support import REPOSITORY, flow_inputs, localflow_argv
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 dev@host"
 OTHER_KEY = (
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC1/TyU8UP5Mb8rMyTjtkzxU6J3EEXHQ8Yq3x8/1a3Xb ci@host"
 )
 OVERRIDDEN = ("fio", "xfsprogs", "xfstests", "libbpf-tools")
+# What the tests read off a guest (guest.nix): a function of its nixosConfiguration.
+GUEST_SUMMARY = Path(__file__).with_name("guest.nix")
 
 
 def every_input(sources: Path) -> dict:
@@ -108,7 +109,7 @@ def run_flow(inputs: dict, workers: Path) -> dict:
 def read_guest(config_dir: str) -> dict:
     # nix is handed the generation the VM's link points to, as the steps do.
     flake = Path(config_dir).resolve()
-    summary = (HERE / "guest.nix").read_text(encoding="utf-8")
+    summary = GUEST_SUMMARY.read_text(encoding="utf-8")
     output = nix(
         "eval", "--json", f"path:{flake}#nixosConfigurations.imageless", "--apply", summary
     )

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.library.support import CHECKS, LIBRARY
 from tests.real_nixos.kernel_builds import kernel_builds
 from tests.real_nixos.wrapped_tree import nix
+from tests.support import CHECKS, LIBRARY
 
 
 @pytest.mark.parametrize("check", CHECKS)

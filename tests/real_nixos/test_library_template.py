@@ -8,8 +8,8 @@ import pytest
 
 from f.nix.common.nix_syntax import nix_string
 from f.nix.common.render_nix import LIBRARY_URL_PLACEHOLDER, TEMPLATE
-from tests.library.support import LIBRARY
 from tests.real_nixos.wrapped_tree import CommandFailed, nix
+from tests.support import LIBRARY
 
 
 def template_flake(directory: Path, real_nixpkgs: str, default_nix: str | None = None) -> str:

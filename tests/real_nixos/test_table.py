@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.real_nixos.conftest import EvaluationTable, first_error
+from tests.real_nixos.table import EvaluationTable, first_error
 from tests.real_nixos.wrapped_tree import CommandFailed
 
 FLOW_FAILURE = """=== step build_closure (f/nix/build/build_closure)

@@ -8,10 +8,10 @@ the flow takes as its ``nixpkgs`` input.
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 from f.nix.common.nix_command import nix_argv
+from tests import support
 
 WRAPPER = Path(__file__).resolve().parent / "wrapper"
 # The wrapper's declared nixpkgs, replaced by the tree under test in the copy
@@ -29,12 +29,9 @@ class CommandFailed(AssertionError):
 
 def nix(*args: str) -> str:
     """Run the nix CLI with flakes enabled and no binary cache; its stdout, or CommandFailed."""
-    argv = nix_argv(args)
-    completed = subprocess.run(
-        argv, capture_output=True, text=True, env={**os.environ, "NIX_CONFIG": "substituters ="}
-    )
+    completed = support.nix(*args)
     if completed.returncode != 0:
-        raise CommandFailed(argv, completed.stderr)
+        raise CommandFailed(nix_argv(args), completed.stderr)
     return completed.stdout
 
 

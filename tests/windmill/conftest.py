@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPOSITORY
+from tests.support import REPOSITORY
 
 HERE = Path(__file__).resolve().parent
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPOSITORY, flow_inputs
+from tests.support import REPOSITORY, flow_inputs
 from tests.windmill.standin_api import JOB_ID, StandinApi
 
 SCRIPT = REPOSITORY / "bin" / "windmill-nix-build"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPOSITORY
+from tests.support import REPOSITORY
 from tests.windmill.standin_api import StandinApi
 
 WMILL = REPOSITORY / "node_modules" / ".bin" / "wmill"

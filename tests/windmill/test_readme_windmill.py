@@ -13,7 +13,7 @@ import yaml
 from f.nix.build import render_config
 from f.nix.common.vm_config import parse_vm_config
 from localflow.flow_runner import resolve_inputs
-from tests.conftest import REPOSITORY
+from tests.support import REPOSITORY
 from tests.windmill import test_deploy
 from tests.windmill.standin_api import StandinApi
 

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 from packaging.requirements import Requirement
 
-from tests.conftest import REPOSITORY
+from tests.support import REPOSITORY
 
 STEPS = ("render_config", "lock_config", "build_closure")
 

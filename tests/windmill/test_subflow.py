@@ -4,11 +4,12 @@ import importlib.util
 import re
 
 import jsonschema
+import pytest
 import yaml
 
 from localflow import flow_runner
 from localflow.transforms import evaluate
-from tests.conftest import REPOSITORY, stub_nixpkgs_ref
+from tests.support import REPOSITORY, stub_nixpkgs_ref
 from tests.windmill.conftest import run_node_tool
 
 PARENT = REPOSITORY / "f/examples/boot_imageless.flow/flow.yaml"
@@ -60,7 +61,8 @@ def test_next_step_wires_every_parameter_windmill_sees():
     assert {name for name, arg in args.items() if not arg["has_default"]} <= set(transforms)
 
 
-def test_result_keys_read_from_the_subflow_are_returned(workers_dir, offline_nix):
+@pytest.mark.nix
+def test_result_keys_read_from_the_subflow_are_returned(workers_dir):
     """Build for real on the stub, then run the next step on what the subflow returned."""
     parent = load(PARENT)
     flow_input = flow_runner.resolve_inputs(

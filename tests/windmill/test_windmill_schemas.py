@@ -8,7 +8,7 @@ import yaml
 
 from f.nix.common.vm_config import FEATURED_PROFILES, HOST_NAME, PROFILES, TEST_SUITES
 from localflow import flow_runner
-from tests.conftest import REPOSITORY, flow_inputs, stub_nixpkgs_ref
+from tests.support import REPOSITORY, flow_inputs, stub_nixpkgs_ref
 from tests.windmill.conftest import run_node_tool
 
 FLOW = REPOSITORY / "f/nix/build/flow.yaml"
@@ -69,7 +69,8 @@ def test_flow_wires_every_step_parameter(flow, step_schemas):
         assert required <= set(transforms), f"{module['id']} leaves required parameters unwired"
 
 
-def test_flow_transforms_read_real_inputs_and_results(flow, workers_dir, offline_nix, monkeypatch):
+@pytest.mark.nix
+def test_flow_transforms_read_real_inputs_and_results(flow, workers_dir, monkeypatch):
     """Every flow_input.X exists in the schema; every results.step.key is really returned."""
     returned: dict[str, set[str]] = {}
     real_script_main = flow_runner.script_main
@@ -166,7 +167,8 @@ def test_timeouts_and_retry_conditions_are_written_as_windmill_writes_them(flow)
             assert retry_if["expr"].startswith("error && ")
 
 
-def test_kdevops_ng_bringups_call_reaches_the_steps(workers_dir, offline_nix, monkeypatch):
+@pytest.mark.nix
+def test_kdevops_ng_bringups_call_reaches_the_steps(workers_dir, monkeypatch):
     """The shape f/qsu/bringup sends: {...closure.guest, vm_name, home_dir}, closure, lock."""
     received: dict[str, dict] = {}
     real_script_main = flow_runner.script_main

@@ -13,9 +13,9 @@ from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common import vm_lease
 from f.nix.common.errors import VmBusyError
 from f.nix.common.workspace import workspace_for
-from tests.conftest import REPOSITORY, flow_inputs, localflow_argv, stub_nixpkgs_ref
+from tests.support import REPOSITORY, flow_inputs, localflow_argv, stub_nixpkgs_ref
 
-pytestmark = pytest.mark.usefixtures("offline_nix")
+pytestmark = pytest.mark.nix
 
 
 def start_flow(inputs: dict, env: dict | None = None) -> subprocess.Popen:

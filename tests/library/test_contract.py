@@ -8,9 +8,9 @@ import pytest
 
 from f.nix.build import render_config
 from f.nix.common.vm_config import PROFILES, TEST_SUITES
-from tests.conftest import LIBRARY
+from tests.support import LIBRARY
 
-pytestmark = pytest.mark.usefixtures("offline_nix")
+pytestmark = pytest.mark.nix
 
 
 def library_attr_names(attribute: str) -> list[str]:

@@ -7,8 +7,7 @@ from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.nix_syntax import nix_string
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
-from tests.conftest import LIBRARY, needs_nix, nix_eval_json
-from tests.test_vm_config import public_key
+from tests.support import LIBRARY, nix_eval_json, public_key
 
 TEMPLATE_PATH = LIBRARY / TEMPLATE
 
@@ -44,7 +43,7 @@ def evaluate_default(text: str, tmp_path: Path) -> dict:
     return nix_eval_json(expression)
 
 
-@needs_nix
+@pytest.mark.nix
 def test_featured_default_renders_every_featured_module(tmp_path):
     evaluated = evaluate_default(render_default(parse_vm_config(vm_name="demo")), tmp_path)
     assert evaluated["imports"] == [
@@ -70,7 +69,7 @@ def test_featured_default_renders_every_featured_module(tmp_path):
     assert "users" not in evaluated and evaluated["nixpkgs"] is None
 
 
-@needs_nix
+@pytest.mark.nix
 def test_minimal_config_imports_nothing(tmp_path):
     config = parse_vm_config(vm_name="bare", profiles=[], test_suites=[])
     evaluated = evaluate_default(render_default(config), tmp_path)
@@ -78,7 +77,7 @@ def test_minimal_config_imports_nothing(tmp_path):
     assert evaluated["nixos-flake"] == {"user": {"name": "kdevops"}}
 
 
-@needs_nix
+@pytest.mark.nix
 def test_every_input_shape_renders_as_intended(tmp_path):
     key = public_key()
     config = parse_vm_config(
@@ -189,7 +188,7 @@ def test_template_drift_is_a_clear_error(anchor):
         render_flake(template, TEMPLATE_PATH, Path("/opt/lib"), parse_vm_config())
 
 
-@needs_nix
+@pytest.mark.nix
 def test_rendered_files_parse(tmp_path):
     config = parse_vm_config(
         shares={"/mnt/x": "x"}, overrides=[{"pkg": "fio", "src": str(tmp_path)}]
@@ -208,7 +207,7 @@ def test_rendered_files_parse(tmp_path):
         assert completed.returncode == 0, completed.stderr
 
 
-@needs_nix
+@pytest.mark.nix
 def test_the_operators_home_is_shared_and_is_roots_home(tmp_path):
     config = parse_vm_config(vm_name="home", test_suites=[], home=True, home_dir="/home/op")
     evaluated = evaluate_default(render_default(config), tmp_path)

@@ -14,9 +14,9 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.config_generations import KEEP_GENERATIONS
 from f.nix.common.workspace import workspace_for
-from tests.conftest import REPOSITORY, run_steps, stub_nixpkgs_ref
+from tests.support import REPOSITORY, run_steps, stub_nixpkgs_ref
 
-pytestmark = pytest.mark.usefixtures("offline_nix")
+pytestmark = pytest.mark.nix
 
 FILES = ("flake.nix", "default.nix", "flake.lock")
 
@@ -27,7 +27,7 @@ def snapshot(config_dir: Path) -> dict[str, str]:
 
 def crash_step(limit: int, step: str, **kwargs) -> int:
     completed = subprocess.run(
-        [sys.executable, "-m", "tests.crash_driver", str(limit), step, json.dumps(kwargs)],
+        [sys.executable, "-m", "tests.flow.crash_driver", str(limit), step, json.dumps(kwargs)],
         cwd=REPOSITORY,
         capture_output=True,
         text=True,

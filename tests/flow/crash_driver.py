@@ -1,6 +1,6 @@
 """Run one step in this process and SIGKILL it at its Nth filesystem change.
 
-python3 -m tests.crash_driver N STEP JSON_KWARGS
+python3 -m tests.flow.crash_driver N STEP JSON_KWARGS
 
 Exit status 0: the step finished before reaching change N. Killed: the
 parent sees -SIGKILL. Used by test_crash_safety to crash a step at every

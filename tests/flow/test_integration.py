@@ -1,22 +1,27 @@
-"""The three steps against the real nix, offline, with the stub nixpkgs."""
+"""The three steps against the real nix, offline, with the stub nixpkgs.
+
+Each fault ends in an error that names what to fix, and leaves the last good closure.
+"""
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import (
+    BootspecError,
     FlowInputError,
-    LibraryError,
     NixCommandError,
     NixEvaluationError,
     StalePinError,
 )
-from tests.conftest import (
+from tests.support import (
     FLOW_FILE,
     REPOSITORY,
     STUB_NIXPKGS,
@@ -26,7 +31,7 @@ from tests.conftest import (
     stub_nixpkgs_ref,
 )
 
-pytestmark = pytest.mark.usefixtures("offline_nix")
+pytestmark = pytest.mark.nix
 
 
 CLOSURE_KEYS = (
@@ -138,46 +143,6 @@ def test_missing_source_checkout_is_refused_before_writing(workers_dir, tmp_path
     with pytest.raises(FlowInputError, match="does not exist on this worker"):
         render_config.main(overrides=[{"pkg": "fio", "src": str(tmp_path / "absent")}])
     assert list(workers_dir.iterdir()) == []
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        (None, "WORKERS_DIR is not set"),
-        ("relative/dir", "is relative"),
-        ("/w/a b", "path: flake reference"),
-    ],
-)
-def test_workers_dir_must_be_set_and_absolute(monkeypatch, value, message):
-    if value is None:
-        monkeypatch.delenv("WORKERS_DIR", raising=False)
-    else:
-        monkeypatch.setenv("WORKERS_DIR", value)
-    with pytest.raises(FlowInputError, match=message):
-        render_config.main(vm_name="x")
-
-
-def test_worker_index_must_be_a_number(workers_dir, monkeypatch):
-    monkeypatch.setenv("WORKER_INDEX", "../1")
-    with pytest.raises(FlowInputError, match="WORKER_INDEX"):
-        render_config.main(vm_name="x")
-
-
-def test_worker_index_separates_configs(workers_dir, monkeypatch):
-    monkeypatch.setenv("WORKER_INDEX", "3")
-    assert render_config.main(vm_name="x")["config_dir"] == str(workers_dir / "3" / "nix" / "x")
-
-
-def test_library_from_nixos_flake_dir(workers_dir, monkeypatch, tmp_path):
-    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(LibraryError, match="nixos-flake library not found"):
-        render_config.main(vm_name="x")
-    library = tmp_path / "lib"
-    (library / "templates").mkdir(parents=True)
-    (library / "flake.nix").write_text("{ outputs = _: { }; }")
-    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
-    with pytest.raises(LibraryError, match="template missing"):
-        render_config.main(vm_name="x")
 
 
 def test_the_local_runner_builds_the_flow_end_to_end(workers_dir):
@@ -396,3 +361,68 @@ def test_a_changed_config_is_dry_run_again(workers_dir, capsys):
     render_config.main(**inputs, extra_packages=["strace"])
     second, calls = dry_run_calls(config_dir, capsys)
     assert calls and second["toplevel"] != first["toplevel"]
+
+
+def render_and_lock(**inputs) -> str:
+    config_dir = render_config.main(**inputs)["config_dir"]
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    return config_dir
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        ("stubNoBootspec", r"boot\.json is missing: the system was built without a bootspec"),
+        ("stubBadBootspec", r"boot\.json is not valid JSON"),
+    ],
+)
+def test_bootspec_faults_are_named(workers_dir, marker, message):
+    config_dir = render_and_lock(
+        vm_name=f"boot-{marker.lower()}", test_suites=[], extra_packages=[marker]
+    )
+    with pytest.raises(BootspecError, match=message):
+        build_closure.main(config_dir)
+
+
+def test_nix_missing_is_reported_by_the_local_runner(workers_dir, tmp_path):
+    completed = run_localflow(
+        flow_inputs(test_suites=[]), env={"PATH": str(Path(sys.executable).parent)}
+    )
+    assert completed.returncode == 1
+    assert (
+        "`nix` is not on PATH" in completed.stderr and "apt-get install nix-bin" in completed.stderr
+    )
+
+
+def test_result_says_what_was_built(workers_dir):
+    config_dir = render_and_lock(
+        vm_name="stats", test_suites=[], extra_packages=[f"unique{os.getpid()}{id(object())}"]
+    )
+    result = build_closure.main(config_dir)
+    assert result["store_paths"] == 2  # the stub's toplevel and its initrd
+    assert result["closure_bytes"] > 0
+    assert result["built"] == 1 and result["fetched"] == 0
+    assert set(result["seconds"]) == {"build_closure"}
+
+
+def test_a_flow_run_reports_every_step_time(workers_dir):
+    completed = run_localflow(
+        flow_inputs(vm_name="timed", test_suites=[], nixpkgs=stub_nixpkgs_ref())
+    )
+    assert completed.returncode == 0, completed.stderr
+    seconds = json.loads(completed.stdout)["seconds"]
+    assert set(seconds) == {"render_config", "lock_config", "build_closure"}
+    assert all(value >= 0 for value in seconds.values())
+
+
+def test_dry_run_reports_without_building(workers_dir):
+    first = build_closure.main(render_and_lock(vm_name="dry", test_suites=[]))
+    config_dir = render_and_lock(
+        vm_name="dry", test_suites=[], extra_packages=[f"unique{os.getpid()}{id(first)}"]
+    )
+    plan = build_closure.main(config_dir, dry_run=True)
+    assert plan["dry_run"] is True
+    assert len(plan["will_build"]) == 1 and plan["will_build"][0].endswith(".drv")
+    assert plan["will_fetch"] == []
+    assert not Path(plan["toplevel"]).exists()
+    assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])

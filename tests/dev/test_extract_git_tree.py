@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPOSITORY
+from tests.support import REPOSITORY
 
 SCRIPT = REPOSITORY / "dev" / "extract-git-tree"
 

@@ -12,8 +12,7 @@ from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_syntax import nix_string
 from f.nix.common.render_nix import render_default
 from f.nix.common.vm_config import PROFILES, TEST_SUITES, parse_vm_config
-from tests.conftest import needs_nix, nix_eval_json
-from tests.test_vm_config import public_key
+from tests.support import nix_eval_json, public_key
 
 # Any text Nix can hold: everything but NUL, surrogates included in no form
 # UTF-8 cannot carry.
@@ -28,14 +27,14 @@ PROPERTY_SETTINGS = settings(
 )
 
 
-@needs_nix
+@pytest.mark.nix
 @PROPERTY_SETTINGS
 @given(st.lists(nix_text, min_size=1, max_size=8))
 def test_any_text_is_a_nix_string_that_reads_back(texts):
     assert nix_eval_json("[ " + " ".join(nix_string(t) for t in texts) + " ]") == texts
 
 
-@needs_nix
+@pytest.mark.nix
 @PROPERTY_SETTINGS
 @given(attr_value=nix_text, comment=comment_text)
 def test_free_inputs_render_to_nix_that_evaluates_back(attr_value, comment):

@@ -1,0 +1,136 @@
+"""What the tests share: where things are, how to run the flow and nix, and test data.
+
+Fixtures live in conftest.py; everything else a test imports comes from here.
+A test that needs the nix CLI says so with ``@pytest.mark.nix`` (or a
+module's ``pytestmark``): conftest skips it where nix is absent and gives it
+nix with no binary cache.
+"""
+
+import base64
+import functools
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from f.nix.common.nix_command import nix_argv
+from f.nix.common.vm_config import PROFILES, TEST_SUITES
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+STUB_NIXPKGS = REPOSITORY / "tests" / "stub-nixpkgs"
+LIBRARY = REPOSITORY / "vendor" / "nixos-flake"
+FLOW_FILE = REPOSITORY / "f" / "nix" / "build" / "flow.yaml"
+
+HAVE_NIX = shutil.which("nix") is not None
+NIX_MISSING = "nix is not on PATH (Debian: apt-get install nix-bin; dev/setup does)"
+# No binary cache: the tests never wait on the network.
+OFFLINE_NIX_CONFIG = "substituters ="
+
+# The library's checks.<system> names, as checks/default.nix writes them out.
+CHECKS = sorted(
+    ["backend-imageless", "featured", "mounts-shares"]
+    + [f"profile-{name}" for name in PROFILES]
+    + [f"suite-{name}" for name in TEST_SUITES]
+)
+
+
+def stub_nixpkgs_ref() -> str:
+    return f"path:{STUB_NIXPKGS}"
+
+
+def nix(*args: str) -> subprocess.CompletedProcess:
+    """The nix CLI with flakes enabled and no binary cache, as the steps call it."""
+    return subprocess.run(
+        nix_argv(args),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NIX_CONFIG": OFFLINE_NIX_CONFIG},
+    )
+
+
+def nix_eval_json(expression: str) -> object:
+    """Evaluate a Nix expression with the real nix-instantiate and return it as JSON."""
+    completed = subprocess.run(
+        ["nix-instantiate", "--eval", "--strict", "--json", "--expr", expression],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NIX_CONFIG": OFFLINE_NIX_CONFIG},
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+@functools.cache
+def _input_groups() -> dict[str, str]:
+    """Each input of the flow's schema by name, and the group (guest, closure, ...) it is in."""
+    properties = yaml.safe_load(FLOW_FILE.read_text())["schema"]["properties"]
+    return {name: group for group, spec in properties.items() for name in spec["properties"]}
+
+
+def flow_inputs(**inputs) -> dict:
+    """The flow's grouped inputs from flat names.
+
+    ``flow_inputs(vm_name="x", dry_run=True)`` is
+    ``{"guest": {"vm_name": "x"}, "build": {"dry_run": True}}``. Names the
+    schema does not have stay at the top, where the runner refuses them.
+    """
+    grouped: dict = {}
+    for name, value in inputs.items():
+        group = _input_groups().get(name)
+        if group is None:
+            grouped[name] = value
+        else:
+            grouped.setdefault(group, {})[name] = value
+    return grouped
+
+
+def localflow_argv(inputs: dict) -> list[str]:
+    return [sys.executable, "-m", "localflow", "f/nix/build", "--inputs", json.dumps(inputs)]
+
+
+def run_localflow(inputs: dict, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The README's local runner on the f/nix/build flow, as a user runs it."""
+    return subprocess.run(
+        localflow_argv(inputs),
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def run_steps(**render_inputs) -> dict:
+    """The flow's three steps in this process, locked against the stub nixpkgs."""
+    from f.nix.build import build_closure, lock_config, render_config
+
+    rendered = render_config.main(**render_inputs)
+    lock_config.main(rendered["config_dir"], nixpkgs=stub_nixpkgs_ref())
+    return build_closure.main(rendered["config_dir"])
+
+
+def public_key(key_type: str = "ssh-ed25519", comment: str = "me@host") -> str:
+    """A well-formed OpenSSH public key line of ``key_type``."""
+    name = key_type.encode()
+    blob = struct.pack(">I", len(name)) + name + struct.pack(">I", 32) + bytes(range(32))
+    return f"{key_type} {base64.b64encode(blob).decode()} {comment}".strip()
+
+
+def snapshot(*roots: Path) -> dict[str, tuple]:
+    """Every entry under the roots: its kind, content or link target, and mode."""
+    entries: dict[str, tuple] = {}
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            for name in dirnames + filenames:
+                path = Path(dirpath) / name
+                if path.is_symlink():
+                    entries[str(path)] = ("link", os.readlink(path))
+                elif path.is_dir():
+                    entries[str(path)] = ("dir", path.stat().st_mode)
+                else:
+                    entries[str(path)] = ("file", path.read_bytes(), path.stat().st_mode)
+    return entries

@@ -1,0 +1,40 @@
+"""What a build produced and what a dry run would do, read from nix's output."""
+
+from f.nix.common.closure_report import closure_stats_from_json, dry_run_plan
+
+
+def test_closure_stats_read_both_path_info_shapes():
+    old = [
+        {"path": "/nix/store/a-top", "narSize": 10, "closureSize": 30},
+        {"path": "/nix/store/b-dep", "narSize": 20, "closureSize": 20},
+    ]
+    new = {
+        "/nix/store/a-top": {"narSize": 10, "closureSize": 30},
+        "/nix/store/b-dep": {"narSize": 20},
+    }
+    assert closure_stats_from_json(old, "/nix/store/a-top") == {
+        "store_paths": 2,
+        "closure_bytes": 30,
+    }
+    assert closure_stats_from_json(new, "/nix/store/a-top") == {
+        "store_paths": 2,
+        "closure_bytes": 30,
+    }
+
+
+def test_dry_run_plan_parsing():
+    messages = [
+        "these 2 derivations will be built:",
+        "  /nix/store/aaa-x.drv",
+        "  /nix/store/bbb-y.drv",
+        "these 3 paths will be fetched (1.50 MiB download, 6.00 MiB unpacked):",
+        "  /nix/store/ccc-a",
+        "  /nix/store/ddd-b",
+        "  /nix/store/eee-c",
+        "warning: something else",
+    ]
+    assert dry_run_plan(messages) == {
+        "will_build": ["/nix/store/aaa-x.drv", "/nix/store/bbb-y.drv"],
+        "will_fetch": ["/nix/store/ccc-a", "/nix/store/ddd-b", "/nix/store/eee-c"],
+        "download": "1.50 MiB download, 6.00 MiB unpacked",
+    }

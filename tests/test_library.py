@@ -1,0 +1,42 @@
+"""Where the nixos-flake library is found on a worker."""
+
+import shutil
+
+import pytest
+
+from f.nix.build import render_config
+from f.nix.common.errors import LibraryError
+from f.nix.common.library import library_dir
+from tests.support import LIBRARY
+
+
+def test_library_from_nixos_flake_dir(workers_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(LibraryError, match="nixos-flake library not found"):
+        render_config.main(vm_name="x")
+    library = tmp_path / "lib"
+    (library / "templates").mkdir(parents=True)
+    (library / "flake.nix").write_text("{ outputs = _: { }; }")
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
+    with pytest.raises(LibraryError, match="template missing"):
+        render_config.main(vm_name="x")
+
+
+def test_the_library_is_found_where_kdevops_ng_keeps_it(tmp_path, monkeypatch):
+
+    vendor = tmp_path / "vendor"
+    shutil.copytree(LIBRARY, vendor / "nixos-flake")
+    monkeypatch.delenv("NIXOS_FLAKE_DIR", raising=False)
+    monkeypatch.setenv("VENDOR_DIR", str(vendor))
+    assert library_dir() == vendor / "nixos-flake"
+    # NIXOS_FLAKE_DIR still wins.
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(LIBRARY))
+    assert library_dir() == LIBRARY
+
+
+def test_in_a_windmill_job_a_missing_library_names_whitelist_envs(tmp_path, monkeypatch):
+
+    monkeypatch.setenv("WM_JOB_ID", "job-1")
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(LibraryError, match=r"library not found.*WHITELIST_ENVS"):
+        library_dir()
