@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from f.nix.common.errors import FlowInputError, LibraryError
-from f.nix.common.nix_syntax import nix_string
+from f.nix.common.nix_syntax import nix_string, nix_string_list
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
-from f.nix.common.vm_config import parse_vm_config
+from f.nix.common.vm_config import PROFILES, TEST_SUITES, parse_vm_config
 from tests.support import LIBRARY, nix_eval_json, public_key
 
 TEMPLATE_PATH = LIBRARY / TEMPLATE
@@ -25,8 +25,8 @@ def evaluate_default(text: str, tmp_path: Path) -> dict:
       let
         moduleSet = prefix: names: builtins.listToAttrs (map (n: {{ name = n; value = "${{prefix}}.${{n}}"; }}) names);
         nixos-flake.nixosModules = {{
-          profiles = moduleSet "profiles" [ "build-tools" "controller" "devel" "monitoring" ];
-          testSuites = moduleSet "testSuites" [ "blktests" "fstests" "gitr" "ltp" "mmtests" "pynfs" "selftests" "sysbench" ];
+          profiles = moduleSet "profiles" {nix_string_list(list(PROFILES))};
+          testSuites = moduleSet "testSuites" {nix_string_list(list(TEST_SUITES))};
           mounts = moduleSet "mounts" [ "shares" ];
         }};
         fakePackage = name: {{ overrideAttrs = f: {{ inherit name; attrs = f {{ }}; }}; }};
@@ -50,19 +50,7 @@ def test_featured_default_renders_every_featured_module(tmp_path):
         "profiles.build-tools",
         "profiles.devel",
         "profiles.monitoring",
-        *(
-            f"testSuites.{s}"
-            for s in [
-                "blktests",
-                "fstests",
-                "gitr",
-                "ltp",
-                "mmtests",
-                "pynfs",
-                "selftests",
-                "sysbench",
-            ]
-        ),
+        *(f"testSuites.{suite}" for suite in TEST_SUITES),
     ]
     assert evaluated["networking"] == {"hostName": "demo"}
     assert evaluated["nixos-flake"] == {"user": {"name": "kdevops"}, "monitoring": {"enable": True}}

@@ -26,6 +26,7 @@ from tests.support import (
     REPOSITORY,
     STUB_NIXPKGS,
     flow_inputs,
+    nix,
     run_localflow,
     run_steps,
     stub_nixpkgs_ref,
@@ -185,7 +186,7 @@ def test_a_changed_and_collected_library_pin_says_how_to_recover(
     locked_copy = archived_input_path(first["config_dir"], "nixos-flake")
 
     (library / "README.extra").write_text("a library update on the worker\n")
-    nix("store", "delete", locked_copy)
+    nix_stdout("store", "delete", locked_copy)
     # Unchanged, the config is still served from the last build...
     assert closure_of(build_closure.main(first["config_dir"])) == closure_of(first)
     # ...but a change needs the pinned library, which exists nowhere now.
@@ -199,19 +200,17 @@ def test_a_changed_and_collected_library_pin_says_how_to_recover(
     assert build_closure.main(first["config_dir"])["toplevel"] != first["toplevel"]
 
 
-def nix(*args: str) -> str:
-    completed = subprocess.run(
-        ["nix", "--extra-experimental-features", "nix-command flakes", *args],
-        capture_output=True,
-        text=True,
-    )
+def nix_stdout(*args: str) -> str:
+    completed = nix(*args)
     assert completed.returncode == 0, completed.stderr
     return completed.stdout
 
 
 def archived_input_path(config_dir: str, name: str) -> str:
     """Where the store keeps input ``name`` of the config (nix wants the generation, not the link)."""
-    archive = json.loads(nix("flake", "archive", "--json", f"path:{Path(config_dir).resolve()}"))
+    archive = json.loads(
+        nix_stdout("flake", "archive", "--json", f"path:{Path(config_dir).resolve()}")
+    )
     return archive["inputs"][name]["path"]
 
 

@@ -1,24 +1,21 @@
 """The flow's choices and the nixos-flake library's modules can never drift apart."""
 
 import json
-import subprocess
 import typing
 
 import pytest
 
 from f.nix.build import render_config
 from f.nix.common.vm_config import PROFILES, TEST_SUITES
-from tests.support import LIBRARY
+from tests.support import LIBRARY, nix
 
 pytestmark = pytest.mark.nix
 
 
 def library_attr_names(attribute: str) -> list[str]:
-    completed = subprocess.run(
-        ["nix", "--extra-experimental-features", "nix-command flakes", "eval", "--json",
-         f"path:{LIBRARY}#{attribute}", "--apply", "builtins.attrNames"],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    completed = nix(
+        "eval", "--json", f"path:{LIBRARY}#{attribute}", "--apply", "builtins.attrNames"
+    )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
 
@@ -57,11 +54,7 @@ def test_every_module_the_flow_can_import_exists():
         "profiles = builtins.mapAttrs (_: builtins.pathExists) m.profiles; "
         "testSuites = builtins.mapAttrs (_: builtins.pathExists) m.testSuites; }"
     )
-    completed = subprocess.run(
-        ["nix", "--extra-experimental-features", "nix-command flakes", "eval", "--json",
-         f"path:{LIBRARY}#nixosModules", "--apply", expression],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    completed = nix("eval", "--json", f"path:{LIBRARY}#nixosModules", "--apply", expression)
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == {
         "backend": True,

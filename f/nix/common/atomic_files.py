@@ -1,5 +1,7 @@
-"""Replace files so that a crash leaves either the old or the new content, never a mix."""
+"""The flow's small files: replaced so that a crash leaves either the old or the new
+content, never a mix, and read back forgivingly."""
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -37,3 +39,12 @@ def write_text_atomic(path: Path, text: str) -> bool:
         raise
     fsync_dir(path.parent)
     return True
+
+
+def read_json_object(path: Path) -> dict:
+    """The JSON object in ``path``; {} when the file is missing or holds no JSON object."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}

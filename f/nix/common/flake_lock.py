@@ -1,21 +1,15 @@
 """Reading a flake.lock: which inputs it pins, and to what."""
 
-import json
 import re
 from pathlib import Path
 
+from f.nix.common.atomic_files import read_json_object
 from f.nix.common.errors import NixCommandError, StalePinError
-
-SOURCE_INPUT_SUFFIX = "-src"
+from f.nix.common.vm_config import SOURCE_INPUT_SUFFIX
 
 
 def read_lock(directory: Path | None) -> dict:
-    if directory is None:
-        return {}
-    try:
-        return json.loads((directory / "flake.lock").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    return {} if directory is None else read_json_object(directory / "flake.lock")
 
 
 def root_inputs(lock: dict) -> dict[str, str | list[str]]:

@@ -8,7 +8,6 @@ import subprocess
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from f.nix.common.errors import NixCommandError, NixEvaluationError, NixNotFoundError
@@ -78,7 +77,7 @@ def _pump_stderr(stream: IO[str], reader: NixLogReader) -> None:
         reader.feed(line)
 
 
-def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> NixRun:
+def run_nix(args: Sequence[str]) -> NixRun:
     """Run ``nix <flakes> --log-format internal-json args`` and return its stdout.
 
     Its activity goes to the job log as readable lines and its progress to
@@ -93,7 +92,6 @@ def run_nix(args: Sequence[str], *, cwd: Path | None = None) -> NixRun:
     reader = NixLogReader(on_line=log, on_progress=reporter)
     process = subprocess.Popen(
         [executable, *argv[1:]],
-        cwd=cwd,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Activity and result types (src/libutil/logging.hh); stable since Nix 2.4.
-ACT_COPY_PATH = 100
-ACT_FILE_TRANSFER = 101
 ACT_REALISE = 102
 ACT_BUILDS = 104
 ACT_BUILD = 105

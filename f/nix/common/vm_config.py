@@ -76,6 +76,8 @@ RESERVED_USER_NAMES = (
 )
 RESERVED_USER_PREFIXES = ("nixbld", "systemd-")
 URL_SCHEMES = ("https", "http", "ssh", "git", "file")
+# A source override of package <pkg> is the per-VM flake's input <pkg>-src.
+SOURCE_INPUT_SUFFIX = "-src"
 # Override attrs that change what a derivation is rather than how it builds:
 # outputHash* make a fixed-output build, which has network access.
 DERIVATION_ATTRS = frozenset(
@@ -329,7 +331,7 @@ class SourceOverride(BaseModel):
 
     @property
     def input_name(self) -> str:
-        return f"{self.pkg}-src"
+        return f"{self.pkg}{SOURCE_INPUT_SUFFIX}"
 
 
 def _ordered_unique(selected: list[str], universe: tuple[str, ...]) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from f.nix.common.atomic_files import write_text_atomic
+from f.nix.common.atomic_files import read_json_object, write_text_atomic
 from f.nix.common.errors import VmBusyError
 from f.nix.common.joblog import log
 from f.nix.common.workspace import Workspace
@@ -48,13 +48,6 @@ def run_owner() -> tuple[str, bool]:
     if flow:
         return f"flow {flow}", True
     return f"process {os.getpid()} on {socket.gethostname()}", False
-
-
-def _read(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
 
 
 def _age(path: Path) -> float:
@@ -83,7 +76,7 @@ def acquire(workspace: Workspace, step: str) -> tuple[Path, bool]:
     for _ in range(3):
         if _try_create(path, record):
             return path, shared
-        holder = _read(path)
+        holder = read_json_object(path)
         if holder.get("owner") == owner:
             write_text_atomic(path, json.dumps({**holder, "step": step}))
             return path, shared
@@ -106,7 +99,7 @@ def acquire(workspace: Workspace, step: str) -> tuple[Path, bool]:
 
 def release(path: Path) -> None:
     owner, _ = run_owner()
-    if _read(path).get("owner") == owner:
+    if read_json_object(path).get("owner") == owner:
         path.unlink(missing_ok=True)
 
 
@@ -119,7 +112,7 @@ def vm_lease(workspace: Workspace, step: str, last_step: bool = False) -> Iterat
     failing step, releases it. A step run on its own always releases it.
     """
     path, shared = acquire(workspace, step)
-    record = RunRecord(path, shared, dict(_read(path).get("seconds", {})))
+    record = RunRecord(path, shared, dict(read_json_object(path).get("seconds", {})))
     started = time.monotonic()
     stop = threading.Event()
 
@@ -144,4 +137,4 @@ def vm_lease(workspace: Workspace, step: str, last_step: bool = False) -> Iterat
     if last_step or not shared:
         release(path)
     else:
-        write_text_atomic(path, json.dumps({**_read(path), "seconds": record.seconds}))
+        write_text_atomic(path, json.dumps({**read_json_object(path), "seconds": record.seconds}))

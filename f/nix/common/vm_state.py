@@ -13,16 +13,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from f.nix.common.atomic_files import write_text_atomic
+from f.nix.common.atomic_files import read_json_object, write_text_atomic
 from f.nix.common.config_generations import CONFIG_FILES
 from f.nix.common.workspace import Workspace
 
 
 def load_state(workspace: Workspace) -> dict:
-    try:
-        return json.loads(workspace.state.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+    return read_json_object(workspace.state)
 
 
 def save_state(workspace: Workspace, key: str, value: dict) -> None:

@@ -1,12 +1,7 @@
 # pynfs and NFStest: NFS server conformance tests and NFS client tests,
 # with the NFS client tools, rpcbind, and the packet capture and firewall
 # commands NFStest drives.
-{
-  config,
-  lib,
-  pkgs,
-  ...
-}:
+{ pkgs, ... }:
 
 {
   config = {

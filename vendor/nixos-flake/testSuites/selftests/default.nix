@@ -1,12 +1,7 @@
 # Kernel selftests (tools/testing/selftests): the tests come with the kernel
 # tree under test (built outside, shared in or installed with
 # kselftest_install.sh); this module brings what they call at run time.
-{
-  config,
-  lib,
-  pkgs,
-  ...
-}:
+{ pkgs, ... }:
 
 {
   config = {
