@@ -134,3 +134,18 @@ def snapshot(*roots: Path) -> dict[str, tuple]:
                 else:
                     entries[str(path)] = ("file", path.read_bytes(), path.stat().st_mode)
     return entries
+
+
+def logged_commands(log: str) -> list[str]:
+    """The commands a job log shows (``+ ...`` lines), each with its continuations joined."""
+    commands: list[str] = []
+    continuing = False
+    for line in log.splitlines():
+        if continuing:
+            commands[-1] += " " + line.strip().removesuffix(" \\")
+        elif line.startswith("+ "):
+            commands.append(line[2:].removesuffix(" \\"))
+        else:
+            continue
+        continuing = line.endswith(" \\")
+    return commands

@@ -14,6 +14,7 @@ from f.nix.common.nix_command import (
     nix_version,
     run_nix,
 )
+from tests.support import logged_commands
 
 NIX_2_8 = NixVersion(2, 8, 0)
 NIX_CURRENT = NixVersion(2, 28, 3)
@@ -122,8 +123,8 @@ def test_failure_carries_command_and_stderr_tail(fake_nix, capsys):
     assert "line 1\n" not in str(error) + "\n"
     assert shlex.join(error.argv) in str(error)
     logged = capsys.readouterr().err
-    assert logged.startswith(
-        "+ nix --extra-experimental-features 'nix-command flakes' --log-format internal-json build"
+    assert logged_commands(logged)[0].startswith(
+        "nix --extra-experimental-features 'nix-command flakes' --log-format internal-json build"
     )
     assert "line 1\n" in logged  # streamed to the job log as it came
 
@@ -134,7 +135,7 @@ def test_logged_command_line_is_copy_pasteable(fake_nix, capsys, tmp_path):
     stdout = run_nix(["eval", odd, "--apply", "x: x"]).stdout
     argv = nix_argv(["--log-format", "internal-json", "eval", odd, "--apply", "x: x"])
     assert stdout.splitlines() == argv[1:]
-    logged = capsys.readouterr().err.splitlines()[0].removeprefix("+ ")
+    (logged,) = logged_commands(capsys.readouterr().err)
     assert shlex.split(logged) == argv
 
 

@@ -2,7 +2,6 @@
 
 import functools
 import re
-import shlex
 import shutil
 import subprocess
 import threading
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from f.nix.common.errors import NixCommandError, NixEvaluationError, NixNotFoundError
-from f.nix.common.joblog import clear_status, log
+from f.nix.common.joblog import clear_status, log, log_command
 from f.nix.common.nix_log import NixLogReader
 from f.nix.common.progress import ProgressReporter
 
@@ -87,7 +86,7 @@ def run_nix(args: Sequence[str]) -> NixRun:
     """
     executable = nix_executable()
     argv = nix_argv([*LOG_FORMAT, *args])
-    log(f"+ {shlex.join(argv)}")
+    log_command(argv)
     reporter = ProgressReporter()
     reader = NixLogReader(on_line=log, on_progress=reporter)
     process = subprocess.Popen(
