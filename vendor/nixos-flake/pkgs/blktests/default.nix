@@ -3,7 +3,7 @@
   lib,
   stdenv,
   fetchFromGitHub,
-  runtimeShell,
+  makeWrapper,
   liburing,
   bash,
   coreutils,
@@ -30,7 +30,7 @@ let
     kmod
   ];
 in
-stdenv.mkDerivation {
+stdenv.mkDerivation (finalAttrs: {
   pname = "blktests";
   version = "0-unstable-2026-08-21";
 
@@ -41,9 +41,17 @@ stdenv.mkDerivation {
     hash = "sha256-MxtHjyghVSGgMed0rgcfg/ayq6msKA/fkivD6kRuMWM=";
   };
 
+  strictDeps = true;
+
+  nativeBuildInputs = [ makeWrapper ];
+
   # liburing enables the io_uring helpers (metadata, nvme-passthru-admin-uring,
-  # miniublk); without it src/Makefile silently skips them.
-  buildInputs = [ liburing ];
+  # miniublk); without it src/Makefile silently skips them. bash is what the
+  # test scripts' shebangs are patched to.
+  buildInputs = [
+    liburing
+    bash
+  ];
 
   enableParallelBuilding = true;
 
@@ -54,25 +62,9 @@ stdenv.mkDerivation {
   # writes results there, so the store copy cannot be run in place. The
   # wrapper changes into the tree and sends results and config elsewhere.
   postInstall = ''
-    mkdir -p $out/bin
-    cat > $out/bin/blktests <<WRAPPER
-    #!${runtimeShell}
-    # Run blktests' ./check from the read-only store tree. Results go to
-    # \$BLKTESTS_OUTPUT (default /var/lib/blktests/results); the config file is
-    # \$BLKTESTS_CONFIG (default /etc/blktests/config) when it exists. Options
-    # given on the command line win over both.
-    set -e
-    export PATH=${lib.makeBinPath runtimeDeps}:\$PATH
-    output=\''${BLKTESTS_OUTPUT:-/var/lib/blktests/results}
-    config=\''${BLKTESTS_CONFIG:-/etc/blktests/config}
-    args=(-o "\$output")
-    if [ -r "\$config" ]; then
-      args+=(-c "\$config")
-    fi
-    cd $out/lib/blktests
-    exec ./check "\''${args[@]}" "\$@"
-    WRAPPER
-    chmod +x $out/bin/blktests
+    install -Dm755 ${./blktests.sh} $out/bin/blktests
+    substituteInPlace $out/bin/blktests --replace-fail @tree@ $out/lib/blktests
+    wrapProgram $out/bin/blktests --prefix PATH : ${lib.makeBinPath runtimeDeps}
   '';
 
   meta = {
@@ -82,4 +74,4 @@ stdenv.mkDerivation {
     platforms = lib.platforms.linux;
     mainProgram = "blktests";
   };
-}
+})

@@ -32,16 +32,18 @@ let
     hash = "sha256-vcHaSgMygKx1Ln00sEGO+qRb7QkyNcuI5i6pYXUqN/g=";
   };
 in
-stdenv.mkDerivation {
+stdenv.mkDerivation (finalAttrs: {
   pname = "crash";
   version = "9.0.2";
 
   src = fetchFromGitHub {
     owner = "crash-utility";
     repo = "crash";
-    rev = "9.0.2";
+    rev = finalAttrs.version;
     hash = "sha256-6FxPBAFFTO3lZXYkp02Nj5HytGEcqswqRoof0cmHNKU=";
   };
+
+  strictDeps = true;
 
   nativeBuildInputs = [
     bison
@@ -107,4 +109,4 @@ stdenv.mkDerivation {
     ];
     mainProgram = "crash";
   };
-}
+})

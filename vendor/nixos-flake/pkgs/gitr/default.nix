@@ -7,7 +7,8 @@
   lib,
   stdenv,
   git,
-  runtimeShell,
+  makeWrapper,
+  bash,
   curl,
   expat,
   gettext,
@@ -19,17 +20,21 @@
   zlib,
 }:
 
-stdenv.mkDerivation {
+stdenv.mkDerivation (finalAttrs: {
   pname = "gitr";
   inherit (git) version src;
 
+  strictDeps = true;
+
   nativeBuildInputs = [
     gettext
+    makeWrapper
     perl
     python3
   ];
 
   buildInputs = [
+    bash
     curl
     expat
     openssl
@@ -51,24 +56,18 @@ stdenv.mkDerivation {
   # Only build (make all); the tests run later, in the guest.
   installPhase = ''
     runHook preInstall
-    mkdir -p $out/share/gitr $out/bin
+    mkdir -p $out/share/gitr
     cp -a . $out/share/gitr/git
-    cat > $out/bin/gitr <<SCRIPT
-    #!${runtimeShell}
-    # usage: gitr [DIR [MAKE-ARGS...]]
-    # Copy the built git tree into DIR (default \''${GITR_DIR:-/var/lib/gitr})
-    # and run git's test suite there: make -C DIR/git/t MAKE-ARGS.
-    set -eu
-    dir=\''${1:-\''${GITR_DIR:-/var/lib/gitr}}
-    [ \$# -gt 0 ] && shift
-    export PATH=${lib.makeBinPath [ gnumake perl python3 ]}:\$PATH
-    mkdir -p "\$dir"
-    rm -rf "\$dir/git"
-    cp -a $out/share/gitr/git "\$dir/git"
-    chmod -R u+w "\$dir/git"
-    exec make -C "\$dir/git/t" "\$@"
-    SCRIPT
-    chmod +x $out/bin/gitr
+    install -Dm755 ${./gitr.sh} $out/bin/gitr
+    substituteInPlace $out/bin/gitr --replace-fail @tree@ $out/share/gitr/git
+    patchShebangs --host $out/bin/gitr
+    wrapProgram $out/bin/gitr --prefix PATH : ${
+      lib.makeBinPath [
+        gnumake
+        perl
+        python3
+      ]
+    }
     runHook postInstall
   '';
 
@@ -83,4 +82,4 @@ stdenv.mkDerivation {
     platforms = lib.platforms.linux;
     mainProgram = "gitr";
   };
-}
+})

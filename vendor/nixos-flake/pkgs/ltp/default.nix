@@ -34,19 +34,22 @@ let
     hash = "sha256-W/6sxdqNACs0yI+g8BLYFdqPzJXA1VHYbUN/YL7kuJE=";
   };
 in
-stdenv.mkDerivation {
+stdenv.mkDerivation (finalAttrs: {
   pname = "ltp";
   version = "20260529";
 
   src = fetchFromGitHub {
     owner = "linux-test-project";
     repo = "ltp";
-    rev = "20260529";
+    rev = finalAttrs.version;
     hash = "sha256-h4cIK0sDbyGiGwvba3jkJ+W28oNzvQAfGu1RbGAFljA=";
   };
 
+  strictDeps = true;
+
   # INSTALL: autoconf, automake, m4, pkgconf, bison and flex to build from
   # git; ci/debian.sh adds the libraries whose headers enable more tests.
+  # python3 runs the build's own scripts.
   nativeBuildInputs = [
     autoconf
     automake
@@ -54,6 +57,7 @@ stdenv.mkDerivation {
     flex
     m4
     pkg-config
+    python3
   ];
 
   buildInputs = [
@@ -68,10 +72,9 @@ stdenv.mkDerivation {
     libtirpc
     numactl
     openssl
+    # kirk's launcher is a Python script; patchShebangs (fixup) points it here.
+    python3
   ];
-
-  # kirk's launcher is a Python script; patchShebangs (fixup) points it here.
-  propagatedBuildInputs = [ python3 ];
 
   postPatch = ''
     cp -r ${kirkSrc}/. tools/kirk/kirk-src/
@@ -107,4 +110,4 @@ stdenv.mkDerivation {
     license = lib.licenses.gpl2Plus;
     platforms = lib.platforms.linux;
   };
-}
+})

@@ -24,14 +24,14 @@ let
     ]
   );
 in
-stdenvNoCC.mkDerivation {
+stdenvNoCC.mkDerivation (finalAttrs: {
   pname = "mmtests";
   version = "2.0-rc5";
 
   src = fetchFromGitHub {
     owner = "gormanm";
     repo = "mmtests";
-    rev = "v2.0-rc5";
+    rev = "v${finalAttrs.version}";
     hash = "sha256-8NLaeYXKY+Anp2Pk5ya/4cyBLrUCmYNiyoRKmAWF0Ro=";
   };
 
@@ -57,4 +57,4 @@ stdenvNoCC.mkDerivation {
     license = lib.licenses.gpl2Only;
     platforms = lib.platforms.linux;
   };
-}
+})

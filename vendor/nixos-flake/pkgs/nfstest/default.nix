@@ -11,7 +11,7 @@
   python3,
 }:
 
-stdenvNoCC.mkDerivation {
+stdenvNoCC.mkDerivation (finalAttrs: {
   pname = "nfstest";
   version = "2.1.9";
 
@@ -54,4 +54,4 @@ stdenvNoCC.mkDerivation {
     license = lib.licenses.gpl2Plus;
     platforms = lib.platforms.linux;
   };
-}
+})

@@ -32,7 +32,7 @@ let
     xdrlib3
   ]);
 in
-stdenv.mkDerivation {
+stdenv.mkDerivation (finalAttrs: {
   pname = "pynfs";
   version = "0-unstable-2025-04-10";
 
@@ -75,4 +75,4 @@ stdenv.mkDerivation {
     license = lib.licenses.gpl2Only;
     platforms = lib.platforms.linux;
   };
-}
+})

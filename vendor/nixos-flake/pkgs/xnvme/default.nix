@@ -11,16 +11,18 @@
   liburing,
 }:
 
-stdenv.mkDerivation {
+stdenv.mkDerivation (finalAttrs: {
   pname = "xnvme";
   version = "0.7.5";
 
   src = fetchFromGitHub {
     owner = "xnvme";
     repo = "xnvme";
-    rev = "v0.7.5";
+    rev = "v${finalAttrs.version}";
     hash = "sha256-1H/qxzikS+8LgMqBOn3TyG2JE9+DhhOYYl7VkYif/rE=";
   };
+
+  strictDeps = true;
 
   nativeBuildInputs = [
     meson
@@ -53,4 +55,4 @@ stdenv.mkDerivation {
     platforms = lib.platforms.linux;
     mainProgram = "xnvme";
   };
-}
+})
