@@ -18,25 +18,9 @@ from hypothesis import strategies as st
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
 from f.nix.common.workspace import Workspace, open_workspace, workspace_for
-from tests.support import LIBRARY, stub_nixpkgs_ref
+from tests.support import LIBRARY, snapshot, stub_nixpkgs_ref
 
 STEPS = {"lock_config": lock_config.main, "build_closure": build_closure.main}
-
-
-def snapshot(*roots: Path) -> dict[str, tuple]:
-    """Every entry under the roots: its kind, content or link target, and mode."""
-    entries: dict[str, tuple] = {}
-    for root in roots:
-        for dirpath, dirnames, filenames in os.walk(root):
-            for name in dirnames + filenames:
-                path = Path(dirpath) / name
-                if path.is_symlink():
-                    entries[str(path)] = ("link", os.readlink(path))
-                elif path.is_dir():
-                    entries[str(path)] = ("dir", path.stat().st_mode)
-                else:
-                    entries[str(path)] = ("file", path.read_bytes(), path.stat().st_mode)
-    return entries
 
 
 @pytest.fixture
@@ -237,7 +221,6 @@ def test_a_hostile_config_dir_in_a_step_process_of_its_own(tmp_path, workers_dir
     import sys
 
     from tests.support import LIBRARY, REPOSITORY
-    from tests.test_workspace import snapshot
 
     library = tmp_path / "library"
     shutil.copytree(LIBRARY, library)
