@@ -38,3 +38,22 @@ def test_dry_run_plan_parsing():
         "will_fetch": ["/nix/store/ccc-a", "/nix/store/ddd-b", "/nix/store/eee-c"],
         "download": "1.50 MiB download, 6.00 MiB unpacked",
     }
+
+
+def test_diff_closures_lines_are_read():
+    from f.nix.common.closure_report import parse_diff_closures
+
+    output = (
+        "fio: 3.36 → 3.37, +12.5 KiB\n"
+        "\x1b[1mliburing\x1b[0m: ∅ → 2.5, +8.0 KiB\n"
+        "dbench: 4.0, 4.1 → ∅, -20.0 KiB\n"
+        "glibc: +9.5 KiB\n"
+        "hello: ε → 2.12\n"
+    )
+    assert parse_diff_closures(output) == [
+        {"package": "fio", "before": ["3.36"], "after": ["3.37"], "size_delta_bytes": 12800},
+        {"package": "liburing", "before": [], "after": ["2.5"], "size_delta_bytes": 8192},
+        {"package": "dbench", "before": ["4.0", "4.1"], "after": [], "size_delta_bytes": -20480},
+        {"package": "glibc", "before": None, "after": None, "size_delta_bytes": 9728},
+        {"package": "hello", "before": [""], "after": ["2.12"], "size_delta_bytes": 0},
+    ]

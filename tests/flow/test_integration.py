@@ -428,3 +428,62 @@ def test_dry_run_reports_without_building(workers_dir):
     assert plan["will_fetch"] == []
     assert not Path(plan["toplevel"]).exists()
     assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])
+
+
+def test_the_result_names_every_virtiofs_tag_the_guest_mounts(workers_dir):
+    result = run_steps(vm_name="tags", test_suites=[])
+    assert result["shares"] == [
+        {
+            "tag": "modules",
+            "mount_point": "/lib/modules",
+            "options": ["x-initrd.mount"],
+            "needed_for_boot": True,
+        },
+        {
+            "tag": "store",
+            "mount_point": "/nix/store",
+            "options": ["x-initrd.mount", "ro", "nosuid", "nodev"],
+            "needed_for_boot": True,
+        },
+    ]
+
+
+def test_provenance_says_what_the_closure_was_made_from(workers_dir, tmp_path):
+    checkout = tmp_path / "fio"
+    checkout.mkdir()
+    (checkout / "fio.c").write_text("1\n")
+    result = run_steps(
+        vm_name="prov", test_suites=["ltp"], overrides=[{"pkg": "fio", "src": str(checkout)}]
+    )
+    record = result["provenance"]
+    assert record["toplevel"] == result["toplevel"] and record["vm_name"] == "prov"
+    assert record["nixpkgs"]["url"] == stub_nixpkgs_ref()
+    assert record["nixpkgs"]["narHash"].startswith("sha256-")
+    assert record["library"]["narHash"].startswith("sha256-")
+    assert record["library"]["url"].startswith("path:") and "lastModified" in record["library"]
+    assert record["overrides"]["fio"]["url"] == f"path:{checkout}"
+    assert record["overrides"]["fio"]["narHash"].startswith("sha256-")
+    assert re.fullmatch(r"\d+\.\d+\.\d+", record["nix"])
+    assert record["inputs"]["render_config"]["vm_name"] == "prov"
+    assert record["inputs"]["render_config"]["test_suites"] == ["ltp"]
+    assert record["inputs"]["lock_config"] == {"update_lock": False, "nixpkgs": stub_nixpkgs_ref()}
+    assert record["inputs"]["build_closure"]["max_jobs"] is None
+    written = Path(result["gc_root"] + ".provenance.json")
+    assert json.loads(written.read_text()) == record
+
+
+def test_changes_since_the_last_build(workers_dir):
+    first = run_steps(vm_name="diff", test_suites=[])
+    assert first["changes"] == [] and first["closure_bytes_change"] is None
+    second = run_steps(vm_name="diff", test_suites=[], extra_packages=["strace"])
+    # The stub's toplevels are named after their content, so diff-closures
+    # sees one package go and another come.
+    assert {(c["before"] == [], c["after"] == []) for c in second["changes"]} == {
+        (True, False),
+        (False, True),
+    }
+    assert all(c["package"].startswith("nixos-system-stub") for c in second["changes"])
+    assert second["closure_bytes_change"] == second["closure_bytes"] - first["closure_bytes"]
+    # Unchanged: nothing changed since the last build, and nix did not run.
+    third = run_steps(vm_name="diff", test_suites=[], extra_packages=["strace"])
+    assert third["changes"] == [] and third["provenance"] == second["provenance"]

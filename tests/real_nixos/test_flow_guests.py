@@ -189,7 +189,17 @@ def test_the_bootspec_document_names_the_initrd_and_no_kernel_build(guest):
         path for path in requisites(guest.config["toplevel"]) if path.endswith("-boot.json.drv")
     ]
     derivation = json.loads(nix("show-derivation", boot_json))[boot_json]
-    document = json.loads(derivation["env"]["text"])["org.nixos.bootspec.v1"]
+    bootspec = json.loads(derivation["env"]["text"])
+    document = bootspec["org.nixos.bootspec.v1"]
+    # The extension names exactly the virtiofs mounts of the guest.
+    virtiofs = {
+        (fs["device"], mount_point)
+        for mount_point, fs in guest.config["fileSystems"].items()
+        if fs["fsType"] == "virtiofs"
+    }
+    named = bootspec["org.nixos-flake.virtiofs.v1"]
+    assert {(m["tag"], m["mountPoint"]) for m in named} == virtiofs
+    assert {("store", "/nix/store"), ("modules", "/lib/modules")} <= virtiofs
     assert document["initrd"].startswith("/nix/store/") and document["initrd"].endswith("/initrd")
     assert document["kernel"] == "/external-kernel/bzImage"
     assert document["system"] == "x86_64-linux"

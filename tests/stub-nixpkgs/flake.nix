@@ -59,9 +59,35 @@
           "echo '{ not json' > $out/boot.json"
         else
           ''
-            printf '{"org.nixos.bootspec.v1":{"system":"%s","init":"%s/init","initrd":"%s/initrd","kernel":"","kernelParams":[],"label":"NixOS stub","toplevel":"%s"}}\n' \
-              "${system}" "$out" "$initrd" "$out" > $out/boot.json
+            printf '{"org.nixos.bootspec.v1":{"system":"%s","init":"%s/init","initrd":"%s/initrd","kernel":"","kernelParams":[],"label":"NixOS stub","toplevel":"%s"},%s}\n' \
+              "${system}" "$out" "$initrd" "$out" '${virtiofs}' > $out/boot.json
           '';
+
+      # The imageless backend's two mounts, as its bootspec extension names
+      # them (the stub does not read the modules, so user shares are absent).
+      # The JSON members to add to the bootspec object (without its braces).
+      members = json: builtins.substring 1 (builtins.stringLength json - 2) json;
+      virtiofs = members (builtins.toJSON {
+        "org.nixos-flake.virtiofs.v1" = [
+          {
+            tag = "store";
+            mountPoint = "/nix/store";
+            options = [
+              "x-initrd.mount"
+              "ro"
+              "nosuid"
+              "nodev"
+            ];
+            neededForBoot = true;
+          }
+          {
+            tag = "modules";
+            mountPoint = "/lib/modules";
+            options = [ "x-initrd.mount" ];
+            neededForBoot = true;
+          }
+        ];
+      });
 
       delay = text: if has "stubSlowBuild" text then "/bin/sleep 4" else "";
 

@@ -19,17 +19,18 @@ hour at most.
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from f.nix.common.bootspec import Bootspec, read_bootspec
 from f.nix.common.build_options import BuildOptions, build_options
-from f.nix.common.closure_report import closure_stats, dry_run_plan
+from f.nix.common.closure_report import closure_changes, closure_stats, dry_run_plan
 from f.nix.common.errors import NixCommandError
 from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
 from f.nix.common.nix_command import NixRun, run_nix
+from f.nix.common.provenance import provenance, write_provenance
 from f.nix.common.raw_inputs import check_bool
 from f.nix.common.store_stamp import store_stamp
 from f.nix.common.vm_lease import vm_lease
@@ -110,13 +111,32 @@ def plan_build(workspace: Workspace, generation: Path, options: BuildOptions) ->
 
 @dataclass(frozen=True)
 class Closure:
-    """A built toplevel, its bootspec and what building it took."""
+    """A built toplevel, its bootspec, what building it took and what changed since the last."""
 
     toplevel: str
     bootspec: Bootspec
     stats: dict
+    provenance: dict
     built: int = 0
     fetched: int = 0
+    # Packages that changed since the VM's previous build ([] on a first
+    # build; None when that closure has been garbage-collected), and how the
+    # closure's size moved.
+    changes: list[dict] | None = field(default_factory=list)
+    closure_bytes_change: int | None = 0
+
+
+def _changes_since(last: dict, toplevel: str, stats: dict) -> tuple[list[dict] | None, int | None]:
+    previous = last.get("toplevel")
+    if previous is None:
+        return [], None
+    if not Path(previous).is_dir():
+        log(f"the previous closure {previous} has been garbage-collected: no changes to show")
+        return None, None
+    size_change = stats["closure_bytes"] - last["stats"]["closure_bytes"]
+    if previous == toplevel:
+        return [], size_change
+    return closure_changes(previous, toplevel), size_change
 
 
 def build(workspace: Workspace, generation: Path, options: BuildOptions) -> Closure:
@@ -125,15 +145,32 @@ def build(workspace: Workspace, generation: Path, options: BuildOptions) -> Clos
     last = load_state(workspace).get("build", {})
     if _still_built(last, config, workspace.gc_root):
         log(f"{generation.name} is unchanged since it built {last['toplevel']}: not running nix")
-        return Closure(last["toplevel"], read_bootspec(Path(last["toplevel"])), last["stats"])
+        bootspec = read_bootspec(Path(last["toplevel"]))
+        return Closure(last["toplevel"], bootspec, last["stats"], last.get("provenance", {}))
     workspace.gc_root.parent.mkdir(parents=True, exist_ok=True)
     run = _nix_build(workspace, build_args(f"path:{generation}", workspace.gc_root, options))
     toplevel = toplevel_from_json(run.stdout)
     # Remembered only once the bootspec is known to be good.
     bootspec = read_bootspec(Path(toplevel))
     stats = closure_stats(toplevel)
-    save_state(workspace, "build", {"config": config, "toplevel": toplevel, "stats": stats})
-    return Closure(toplevel, bootspec, stats, len(run.built), len(run.fetched))
+    changes, size_change = _changes_since(last, toplevel, stats)
+    record = provenance(workspace, generation, toplevel, options)
+    write_provenance(workspace, record)
+    save_state(
+        workspace,
+        "build",
+        {"config": config, "toplevel": toplevel, "stats": stats, "provenance": record},
+    )
+    return Closure(
+        toplevel,
+        bootspec,
+        stats,
+        record,
+        len(run.built),
+        len(run.fetched),
+        changes,
+        size_change,
+    )
 
 
 def main(
@@ -183,8 +220,12 @@ def main(
         "system": bootspec.system,
         "label": bootspec.label,
         "kernel_params": bootspec.kernel_params,
+        "shares": bootspec.shares,
         **stats,
         "built": closure.built,
         "fetched": closure.fetched,
+        "changes": closure.changes,
+        "closure_bytes_change": closure.closure_bytes_change,
+        "provenance": closure.provenance,
         "seconds": seconds,
     }

@@ -20,7 +20,14 @@ from collections.abc import Callable
 
 from f.nix.common.config_generations import new_generation
 from f.nix.common.errors import NixCommandError
-from f.nix.common.flake_lock import explain_stale_pin, pinned, read_lock, source_inputs
+from f.nix.common.flake_lock import (
+    LIBRARY_INPUT,
+    NIXPKGS_INPUT,
+    explain_stale_pin,
+    pinned,
+    read_lock,
+    source_inputs,
+)
 from f.nix.common.flake_ref import check_flake_reference
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
@@ -35,9 +42,6 @@ from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
 from f.nix.common.worker_policy import check_path_source
 from f.nix.common.workspace import open_workspace
-
-LIBRARY_INPUT = "nixos-flake"
-NIXPKGS_INPUT = "nixos-flake/nixpkgs"
 
 
 def lock_args(
@@ -102,6 +106,7 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
                 except NixCommandError as error:
                     raise explain_stale_pin(error, workspace.config_dir) from error
             save_state(workspace, "lock", record)
+        save_state(workspace, "lock_inputs", {"update_lock": update, "nixpkgs": nixpkgs})
         after = read_lock(workspace.generation())
     inputs = pinned(after)
     for name, locked in inputs.items():

@@ -28,6 +28,7 @@ from f.nix.common.library import library_dir
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
 from f.nix.common.vm_lease import vm_lease
+from f.nix.common.vm_state import save_state
 from f.nix.common.worker_policy import check_path_source
 from f.nix.common.workspace import workspace_for
 
@@ -109,6 +110,8 @@ def main(
             with new_generation(workspace) as staging:
                 for name, text in texts.items():
                     write_text_atomic(staging / name, text)
+        # What the run was given, as checked: part of the closure's provenance.
+        save_state(workspace, "render", config.model_dump(mode="json"))
     log_file(str(config_dir / "flake.nix"), flake_nix)
     log_file(str(config_dir / "default.nix"), default_nix)
     log(f"rendered {config_dir}: {', '.join(changed) + ' changed' if changed else 'unchanged'}")

@@ -1,4 +1,9 @@
-"""The NixOS bootspec (RFC 0125) a toplevel carries in ``boot.json``."""
+"""The NixOS bootspec (RFC 0125) a toplevel carries in ``boot.json``.
+
+Besides the standard document, nixos-flake's imageless backend adds the
+extension ``org.nixos-flake.virtiofs.v1``: every virtiofs tag the guest
+mounts, so that the boot side serves exactly those.
+"""
 
 import json
 from dataclasses import dataclass
@@ -7,6 +12,7 @@ from pathlib import Path
 from f.nix.common.errors import BootspecError
 
 BOOTSPEC_KEY = "org.nixos.bootspec.v1"
+VIRTIOFS_KEY = "org.nixos-flake.virtiofs.v1"
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,32 @@ class Bootspec:
     system: str
     label: str
     kernel_params: list[str]
+    # {tag, mount_point, options, needed_for_boot} per virtiofs mount; None
+    # when the system does not say (not built with nixos-flake's backend).
+    shares: list[dict] | None = None
+
+
+def _virtiofs_shares(document: dict, path: Path) -> list[dict] | None:
+    mounts = document.get(VIRTIOFS_KEY)
+    if mounts is None:
+        return None
+    try:
+        return sorted(
+            (
+                {
+                    "tag": str(mount["tag"]),
+                    "mount_point": str(mount["mountPoint"]),
+                    "options": [str(option) for option in mount["options"]],
+                    "needed_for_boot": bool(mount["neededForBoot"]),
+                }
+                for mount in mounts
+            ),
+            key=lambda share: share["mount_point"],
+        )
+    except (KeyError, TypeError) as error:
+        raise BootspecError(
+            f"{path}: {VIRTIOFS_KEY} is not a list of virtiofs mounts ({error})"
+        ) from None
 
 
 def read_bootspec(toplevel: Path) -> Bootspec:
@@ -47,4 +79,5 @@ def read_bootspec(toplevel: Path) -> Bootspec:
         system=str(spec.get("system", "")),
         label=str(spec.get("label", "")),
         kernel_params=[str(p) for p in params] if isinstance(params, list) else [],
+        shares=_virtiofs_shares(document, path),
     )

@@ -1,9 +1,11 @@
-"""What a build produced: the closure's size and paths, and what a dry run would do."""
+"""What a build produced: the closure's size and paths, what changed since the last build,
+and what a dry run would do."""
 
 import json
 import re
 
 from f.nix.common.nix_command import run_nix
+from f.nix.common.nix_log import plain
 
 _DRY_RUN_HEADER = re.compile(
     r"(?:this|these \d+) (derivations?|paths?) will be (built|fetched)(.*):$"
@@ -40,3 +42,43 @@ def dry_run_plan(messages: list[str]) -> dict:
         else:
             current = None
     return {**plan, "download": download}
+
+
+# nix store diff-closures: "name: 1.0, 1.1 → 1.2, +12.5 KiB" (versions on each
+# side joined with ", ", ∅ for none, ε for an empty version; the size only
+# when it moved by 8 KiB or more).
+_SIZE = re.compile(r"(?:^|, )([+-]\d+(?:\.\d+)?) KiB$")
+_ARROW = " → "
+
+
+def _versions(text: str) -> list[str]:
+    if text == "∅":
+        return []
+    return ["" if version == "ε" else version for version in text.split(", ")]
+
+
+def parse_diff_closures(output: str) -> list[dict]:
+    """Each package of ``nix store diff-closures``: versions before and after, size change."""
+    changes = []
+    for line in plain(output).splitlines():
+        name, separator, rest = line.strip().partition(": ")
+        if not separator:
+            continue
+        size = _SIZE.search(rest)
+        delta = round(float(size.group(1)) * 1024) if size else 0
+        versions = rest[: size.start()] if size else rest
+        before, arrow, after = versions.partition(_ARROW)
+        changes.append(
+            {
+                "package": name,
+                "before": _versions(before) if arrow else None,
+                "after": _versions(after) if arrow else None,
+                "size_delta_bytes": delta,
+            }
+        )
+    return changes
+
+
+def closure_changes(before: str, after: str) -> list[dict]:
+    """What differs between two closures, package by package (``nix store diff-closures``)."""
+    return parse_diff_closures(run_nix(["store", "diff-closures", before, after]).stdout)

@@ -7,6 +7,26 @@ from f.nix.common.atomic_files import read_json_object
 from f.nix.common.errors import NixCommandError, StalePinError
 from f.nix.common.vm_config import SOURCE_INPUT_SUFFIX
 
+# The per-VM flake's inputs: the library, and nixpkgs through it.
+LIBRARY_INPUT = "nixos-flake"
+NIXPKGS_INPUT = "nixos-flake/nixpkgs"
+
+# What a report says about each pinned input.
+LOCKED_FIELDS = ("type", "path", "url", "owner", "repo", "rev", "ref", "narHash", "lastModified")
+
+
+def flake_url(locked: dict) -> str:
+    """A locked input as the flake reference that fetches exactly it."""
+    kind = locked.get("type")
+    if kind in ("github", "gitlab", "sourcehut"):
+        return f"{kind}:{locked['owner']}/{locked['repo']}/{locked.get('rev', '')}".rstrip("/")
+    if kind == "path":
+        return f"path:{locked['path']}"
+    if kind == "git":
+        rev = f"?rev={locked['rev']}" if "rev" in locked else ""
+        return f"git+{locked['url']}{rev}"
+    return str(locked.get("url", kind or ""))
+
 
 def read_lock(directory: Path | None) -> dict:
     return {} if directory is None else read_json_object(directory / "flake.lock")
@@ -35,11 +55,7 @@ def pinned(lock: dict) -> dict[str, dict]:
                 continue
             locked = nodes.get(target, {}).get("locked", {})
             path = f"{prefix}{name}"
-            result[path] = {
-                key: locked[key]
-                for key in ("type", "path", "url", "owner", "repo", "rev", "ref", "narHash")
-                if key in locked
-            }
+            result[path] = {key: locked[key] for key in LOCKED_FIELDS if key in locked}
             visit(target, f"{path}/", depth + 1)
 
     visit(lock.get("root", "root"), "", 0)

@@ -1,0 +1,54 @@
+"""Provenance: exactly what a VM's closure was made from, for a bug report.
+
+The locked nixpkgs and library, each source override as locked, the Nix
+version that built it and the inputs the run was given: one paste answers
+"what exactly was in that guest?".
+"""
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+from f.nix.common.atomic_files import write_text_atomic
+from f.nix.common.build_options import BuildOptions
+from f.nix.common.flake_lock import LIBRARY_INPUT, NIXPKGS_INPUT, flake_url, pinned, read_lock
+from f.nix.common.nix_command import nix_version
+from f.nix.common.vm_config import SOURCE_INPUT_SUFFIX
+from f.nix.common.vm_state import load_state
+from f.nix.common.workspace import Workspace
+
+
+def _described(locked: dict) -> dict:
+    return {"url": flake_url(locked), **locked}
+
+
+def provenance(
+    workspace: Workspace, generation: Path, toplevel: str, options: BuildOptions
+) -> dict:
+    inputs = pinned(read_lock(generation))
+    state = load_state(workspace)
+    record = {
+        "toplevel": toplevel,
+        "vm_name": workspace.vm_name,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "nix": str(nix_version()),
+        "nixpkgs": _described(inputs.get(NIXPKGS_INPUT, {})),
+        "library": _described(inputs.get(LIBRARY_INPUT, {})),
+        "overrides": {
+            name.removesuffix(SOURCE_INPUT_SUFFIX): _described(locked)
+            for name, locked in inputs.items()
+            if "/" not in name and name.endswith(SOURCE_INPUT_SUFFIX)
+        },
+        "inputs": {
+            "render_config": state.get("render", {}),
+            "lock_config": state.get("lock_inputs", {}),
+            "build_closure": dataclasses.asdict(options),
+        },
+    }
+    # As it reads back from provenance.json (tuples become lists).
+    return json.loads(json.dumps(record))
+
+
+def write_provenance(workspace: Workspace, record: dict) -> None:
+    write_text_atomic(workspace.provenance, json.dumps(record, indent=1, sort_keys=True) + "\n")
