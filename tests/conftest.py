@@ -34,6 +34,7 @@ def workers_dir(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("WORKER_INDEX", "0")
     monkeypatch.delenv("NIXOS_FLAKE_DIR", raising=False)
     monkeypatch.delenv("VENDOR_DIR", raising=False)
+    monkeypatch.delenv("SYSTEM_DIR", raising=False)
     # Each test is a run of its own (localflow.run_flow sets a flow job id
     # in this process for the steps of its run).
     for name in ("WM_FLOW_JOB_ID", "WM_ROOT_FLOW_JOB_ID"):

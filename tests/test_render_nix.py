@@ -6,7 +6,7 @@ import pytest
 from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.nix_syntax import nix_string, nix_string_list
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
-from f.nix.common.vm_config import PROFILES, TEST_SUITES, parse_vm_config
+from f.nix.common.vm_config import PROFILES, SUITE_RESULT_SHARES, TEST_SUITES, parse_vm_config
 from tests.support import LIBRARY, nix_eval_json, public_key
 
 TEMPLATE_PATH = LIBRARY / TEMPLATE
@@ -51,9 +51,18 @@ def test_featured_default_renders_every_featured_module(tmp_path):
         "profiles.devel",
         "profiles.monitoring",
         *(f"testSuites.{suite}" for suite in TEST_SUITES),
+        "mounts.shares",
     ]
     assert evaluated["networking"] == {"hostName": "demo"}
-    assert evaluated["nixos-flake"] == {"user": {"name": "kdevops"}, "monitoring": {"enable": True}}
+    assert evaluated["nixos-flake"] == {
+        "user": {"name": "kdevops"},
+        "monitoring": {"enable": True},
+        # Each suite that files results gets its results directory from the host.
+        "shares": {
+            mount_point: {"tag": suite, "options": ["nofail"]}
+            for suite, mount_point in SUITE_RESULT_SHARES.items()
+        },
+    }
     assert "users" not in evaluated and evaluated["nixpkgs"] is None
 
 
@@ -95,6 +104,7 @@ def test_every_input_shape_renders_as_intended(tmp_path):
         "shares": {
             "/mnt/out": {"tag": "out", "options": []},
             "/mnt/src": {"tag": "src", "options": ["ro", "noatime"]},
+            "/var/lib/xfstests": {"tag": "fstests", "options": ["nofail"]},
         },
     }
     keys = {
@@ -228,3 +238,12 @@ def test_an_explicit_share_at_the_home_dir_wins():
 def test_a_bad_home_dir_is_refused_naming_it(home_dir):
     with pytest.raises(FlowInputError, match=r"home_dir: "):
         parse_vm_config(home=True, home_dir=home_dir)
+
+
+def test_an_explicit_share_wins_over_a_suites_results_share():
+    config = parse_vm_config(
+        test_suites=["fstests"], shares={"/var/lib/xfstests": {"tag": "mine", "options": ["rw"]}}
+    )
+    text = render_default(config)
+    assert 'tag = "mine";' in text and 'tag = "fstests";' not in text
+    assert '"/var/lib/xfstests" = {' in text

@@ -18,6 +18,7 @@ from f.nix.common.vm_config import (
     FEATURED_PROFILES,
     FEATURED_TEST_SUITES,
     PROFILES,
+    SUITE_RESULT_SHARES,
     TEST_SUITES,
     check_user_name,
 )
@@ -233,6 +234,11 @@ def test_shares_become_virtiofs_mounts(guest):
         # The operator's home: a share with tag home, and root's home.
         shares[guest.inputs["home_dir"]] = "home"
         assert guest.config["users"]["root"]["home"] == guest.inputs["home_dir"]
+    for suite, mount_point in SUITE_RESULT_SHARES.items():
+        if suite in guest.test_suites:
+            # Results on the host; the suite's module creates the directory.
+            shares.setdefault(mount_point, {"tag": suite, "options": ["nofail"]})
+            assert guest.has_tmpfile(f"d {mount_point} ")
     for mount_point, share in shares.items():
         tag, options = (share, []) if isinstance(share, str) else (share["tag"], share["options"])
         assert file_systems[mount_point]["device"] == tag
@@ -327,7 +333,7 @@ SUITES = {
     ),
     "selftests": Expected(
         packages=frozenset({"bpftools", "iproute2", "nftables", "socat", "trace-cmd"}),
-        tmpfiles=("d /var/lib/kselftest ",),
+        tmpfiles=("d /var/lib/kselftests ",),
     ),
     "sysbench": Expected(
         packages=frozenset({"sysbench"}),

@@ -25,6 +25,7 @@ from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log, log_file
 from f.nix.common.library import library_dir
+from f.nix.common.managed_key import with_managed_key
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
 from f.nix.common.vm_lease import vm_lease
@@ -70,7 +71,8 @@ def main(
         profiles=profiles,
         test_suites=test_suites,
         shares=shares,
-        ssh_keys=ssh_keys,
+        # The worker's own key first; parse_vm_config drops a repeat.
+        ssh_keys=with_managed_key(ssh_keys),
         overrides=overrides,
         extra_groups=extra_groups,
         extra_packages=extra_packages,

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from f.nix.common.errors import LibraryError
 from f.nix.common.nix_syntax import nix_attr, nix_attr_path, nix_string, nix_string_list
-from f.nix.common.vm_config import Share, SourceOverride, VmConfig
+from f.nix.common.vm_config import (
+    SUITE_RESULT_SHARE_OPTIONS,
+    SUITE_RESULT_SHARES,
+    Share,
+    SourceOverride,
+    VmConfig,
+)
 
 TEMPLATE = Path("templates/imageless/flake.nix")
 LIBRARY_URL_PLACEHOLDER = '"path:/path/to/nixos-flake"'
@@ -71,10 +77,17 @@ HOME_TAG = "home"
 
 
 def _all_shares(config: VmConfig) -> dict[str, Share]:
-    """The shares asked for, and the operator's home unless a share takes its place."""
+    """The shares asked for, the operator's home and each selected suite's results.
+
+    A share asked for at the same mount point wins over the other two.
+    """
     shares = dict(config.shares)
     if config.home_mount is not None:
         shares.setdefault(config.home_mount, Share(tag=HOME_TAG))
+    for suite in config.test_suites:
+        if suite in SUITE_RESULT_SHARES:
+            options = list(SUITE_RESULT_SHARE_OPTIONS)
+            shares.setdefault(SUITE_RESULT_SHARES[suite], Share(tag=suite, options=options))
     return shares
 
 

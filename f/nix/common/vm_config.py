@@ -54,6 +54,16 @@ SSH_KEY_TYPES = (
 # Mounted by the imageless backend itself.
 RESERVED_MOUNT_POINTS = ("/", "/nix", "/nix/store", "/lib/modules")
 RESERVED_SHARE_TAGS = ("store", "modules")
+# Where each suite files its results in the guest, shared from the host under
+# the suite's name (as upstream kdevops-ng does) so that results outlive the
+# tmpfs root. nofail: a host that does not serve the tag leaves the
+# directory on tmpfs instead of stopping the boot.
+SUITE_RESULT_SHARES: dict[str, str] = {
+    "blktests": "/var/lib/blktests",
+    "fstests": "/var/lib/xfstests",
+    "selftests": "/var/lib/kselftests",
+}
+SUITE_RESULT_SHARE_OPTIONS = ("nofail",)
 # Accounts NixOS, its services or the library's suites and profiles create
 # themselves (tests/real_nixos reads them off evaluated guests); a user of the
 # same name would fail NixOS's evaluation.

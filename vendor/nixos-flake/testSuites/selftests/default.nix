@@ -39,6 +39,6 @@
     ];
 
     # Where kselftest_install.sh output or a results log can go.
-    systemd.tmpfiles.rules = [ "d /var/lib/kselftest 0755 root root -" ];
+    systemd.tmpfiles.rules = [ "d /var/lib/kselftests 0755 root root -" ];
   };
 }

@@ -1,0 +1,53 @@
+"""The worker-managed SSH key, trusted in every guest beside the caller's keys.
+
+Upstream kdevops-ng keeps a host-local System workbench (``$SYSTEM_DIR``,
+default ``<parent of WORKERS_DIR>/system``) whose ``ssh/id_ed25519.pub`` its
+boot and test flows log in with. The variable reaches a Windmill job only
+through the worker's WHITELIST_ENVS.
+"""
+
+import os
+from pathlib import Path
+
+from f.nix.common.errors import FlowInputError
+from f.nix.common.joblog import log
+from f.nix.common.vm_config import check_ssh_public_key
+
+KEY_FILE = Path("ssh") / "id_ed25519.pub"
+
+
+def system_dir() -> Path | None:
+    configured = os.environ.get("SYSTEM_DIR", "")
+    if configured:
+        return Path(configured)
+    workers_dir = os.environ.get("WORKERS_DIR", "")
+    return Path(workers_dir).parent / "system" if workers_dir else None
+
+
+def managed_public_key() -> str | None:
+    """The public key line of ``$SYSTEM_DIR/ssh/id_ed25519.pub``, checked; None without one."""
+    directory = system_dir()
+    path = directory / KEY_FILE if directory else None
+    if path is None or not path.is_file():
+        log(
+            f"no worker-managed SSH key ({path or '$SYSTEM_DIR/' + str(KEY_FILE)} is absent): "
+            "only the ssh_keys given can log in"
+        )
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    try:
+        return check_ssh_public_key(text)
+    except ValueError as error:
+        raise FlowInputError(f"SYSTEM_DIR: {path} is not an OpenSSH public key: {error}") from None
+
+
+def with_managed_key(ssh_keys: object) -> object:
+    """The caller's ``ssh_keys`` with the worker-managed key in front, when there is one.
+
+    Anything but a list (or None) is left as it is, for the input check to
+    refuse by name.
+    """
+    managed = managed_public_key()
+    if managed is None or not (ssh_keys is None or isinstance(ssh_keys, list)):
+        return ssh_keys
+    return [managed, *(ssh_keys or [])]
