@@ -287,4 +287,4 @@ def test_every_bad_field_is_reported_at_once():
 
 def test_profiles_and_suites_match_the_literal_sets():
     assert PROFILES == ("build-tools", "controller", "devel", "monitoring")
-    assert len(TEST_SUITES) == 8
+    assert len(TEST_SUITES) == 10 and {"kunit", "usertests"} <= set(TEST_SUITES)

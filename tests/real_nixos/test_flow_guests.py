@@ -311,6 +311,12 @@ SUITES = {
         tmpfiles=("d /var/lib/gitr ",),
         variables=(("GITR_DIR", "/var/lib/gitr"),),
     ),
+    "kunit": Expected(
+        packages=frozenset({"kunit-runner", "kmod"}),
+        own="kunit-runner",
+        tmpfiles=("d /var/lib/kunit ",),
+        services=frozenset({"kunit"}),
+    ),
     "ltp": Expected(
         packages=frozenset({"ltp", "numactl"}),
         own="ltp",
@@ -339,6 +345,13 @@ SUITES = {
         packages=frozenset({"sysbench"}),
         own="sysbench",
         tmpfiles=("d /var/lib/sysbench ",),
+    ),
+    "usertests": Expected(
+        packages=frozenset({"usertests-runner", "liburcu", "gcc-wrapper", "gnumake"}),
+        own="usertests-runner",
+        tmpfiles=("d /var/lib/usertests ",),
+        services=frozenset({"usertests"}),
+        variables=(("USERTESTS_TREE", "/mnt/linux"),),
     ),
 }
 

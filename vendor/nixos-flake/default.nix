@@ -1,5 +1,5 @@
 # nixosModules.default: every module that describes what runs inside a guest
-# (the user, the four profiles, the eight test suites and the shares), and
+# (the user, the four profiles, the ten test suites and the shares), and
 # none that decides how the guest boots. Pick a backend next to it
 # (nixosModules.backends.imageless) and add overlays.default to
 # nixpkgs.overlays: the suites need the library's packages.
@@ -17,11 +17,13 @@
     ./testSuites/blktests
     ./testSuites/fstests
     ./testSuites/gitr
+    ./testSuites/kunit
     ./testSuites/ltp
     ./testSuites/mmtests
     ./testSuites/pynfs
     ./testSuites/selftests
     ./testSuites/sysbench
+    ./testSuites/usertests
     ./mounts/shares
   ];
 }

@@ -39,11 +39,13 @@
           blktests = ./testSuites/blktests;
           fstests = ./testSuites/fstests;
           gitr = ./testSuites/gitr;
+          kunit = ./testSuites/kunit;
           ltp = ./testSuites/ltp;
           mmtests = ./testSuites/mmtests;
           pynfs = ./testSuites/pynfs;
           selftests = ./testSuites/selftests;
           sysbench = ./testSuites/sysbench;
+          usertests = ./testSuites/usertests;
         };
         mounts.shares = ./mounts/shares;
       };

@@ -39,7 +39,18 @@ def main(
     user_name: str = "kdevops",
     profiles: list[Literal["build-tools", "controller", "devel", "monitoring"]] | None = None,
     test_suites: list[
-        Literal["blktests", "fstests", "gitr", "ltp", "mmtests", "pynfs", "selftests", "sysbench"]
+        Literal[
+            "blktests",
+            "fstests",
+            "gitr",
+            "kunit",
+            "ltp",
+            "mmtests",
+            "pynfs",
+            "selftests",
+            "sysbench",
+            "usertests",
+        ]
     ]
     | None = None,
     shares: dict | None = None,

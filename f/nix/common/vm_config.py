@@ -28,7 +28,16 @@ from f.nix.common.raw_inputs import check_unicode
 
 ProfileName = Literal["build-tools", "controller", "devel", "monitoring"]
 TestSuiteName = Literal[
-    "blktests", "fstests", "gitr", "ltp", "mmtests", "pynfs", "selftests", "sysbench"
+    "blktests",
+    "fstests",
+    "gitr",
+    "kunit",
+    "ltp",
+    "mmtests",
+    "pynfs",
+    "selftests",
+    "sysbench",
+    "usertests",
 ]
 
 PROFILES: tuple[str, ...] = get_args(ProfileName)
@@ -62,6 +71,7 @@ SUITE_RESULT_SHARES: dict[str, str] = {
     "blktests": "/var/lib/blktests",
     "fstests": "/var/lib/xfstests",
     "selftests": "/var/lib/kselftests",
+    "usertests": "/var/lib/usertests",
 }
 SUITE_RESULT_SHARE_OPTIONS = ("nofail",)
 # Accounts NixOS, its services or the library's suites and profiles create

@@ -50,11 +50,13 @@ in
   suite-blktests = toplevel [ testSuites.blktests ];
   suite-fstests = toplevel [ testSuites.fstests ];
   suite-gitr = toplevel [ testSuites.gitr ];
+  suite-kunit = toplevel [ testSuites.kunit ];
   suite-ltp = toplevel [ testSuites.ltp ];
   suite-mmtests = toplevel [ testSuites.mmtests ];
   suite-pynfs = toplevel [ testSuites.pynfs ];
   suite-selftests = toplevel [ testSuites.selftests ];
   suite-sysbench = toplevel [ testSuites.sysbench ];
+  suite-usertests = toplevel [ testSuites.usertests ];
 
   mounts-shares = toplevel [
     self.nixosModules.mounts.shares

@@ -8,9 +8,11 @@
   crash = pkgs.callPackage ./crash { };
   damo = pkgs.callPackage ./damo { };
   gitr = pkgs.callPackage ./gitr { };
+  kunit-runner = pkgs.callPackage ./kunit-runner { };
   ltp = pkgs.callPackage ./ltp { };
   mmtests = pkgs.callPackage ./mmtests { };
   nfstest = pkgs.callPackage ./nfstest { };
   pynfs = pkgs.callPackage ./pynfs { };
+  usertests-runner = pkgs.callPackage ./usertests-runner { };
   xnvme = pkgs.callPackage ./xnvme { };
 }

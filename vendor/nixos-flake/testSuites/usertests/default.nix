@@ -1,0 +1,61 @@
+# usertests: the kernel's userspace test harnesses (tools/testing/radix-tree,
+# with the XArray, IDR and maple tree tests, vma and memblock), built from the
+# kernel tree under test shared into the guest and run there, as upstream
+# kdevops-ng runs them. usertests-run brings its own compiler, make and
+# liburcu.
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+
+let
+  cfg = config.nixos-flake.testSuites.usertests;
+in
+{
+  options.nixos-flake.testSuites.usertests = {
+    kernelTree = lib.mkOption {
+      type = lib.types.str;
+      default = "/mnt/linux";
+      example = "/home/you/linux";
+      description = ''
+        Where the kernel tree under test is in the guest (share it, e.g.
+        guest.shares {"/mnt/linux": "linux"}); usertests-run builds the
+        harnesses in its tools/testing/. Exported as USERTESTS_TREE.
+      '';
+    };
+  };
+
+  config = {
+    environment.systemPackages = with pkgs; [
+      usertests-runner
+      # For building and debugging a harness by hand.
+      gcc
+      gnumake
+      gdb
+      liburcu
+    ];
+
+    environment.variables.USERTESTS_TREE = cfg.kernelTree;
+
+    # Results: /var/lib/usertests/<kernel release>/<timestamp>/, shared from
+    # the host (tag usertests) when the flow builds the guest.
+    systemd.tmpfiles.rules = [ "d /var/lib/usertests 0755 root root -" ];
+
+    # `systemctl start usertests` builds and runs the default harnesses.
+    systemd.services.usertests = {
+      description = "Build and run the kernel's userspace test harnesses";
+      after = [
+        "systemd-tmpfiles-setup.service"
+        "remote-fs.target"
+        "local-fs.target"
+      ];
+      environment.USERTESTS_TREE = cfg.kernelTree;
+      serviceConfig = {
+        Type = "oneshot";
+        ExecStart = lib.getExe pkgs.usertests-runner;
+      };
+    };
+  };
+}
