@@ -83,12 +83,15 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
     with vm_lease(workspace, "lock_config"):
         generation = workspace.generation()
         before = read_lock(generation)
+        sources = source_inputs(before)
         # Re-locking copies each path source into the store again: the
         # administrator's roots may have narrowed since the VM was rendered.
-        for name, locked in pinned(before).items():
-            if name in source_inputs(before) and locked.get("type") == "path":
+        locked_before = pinned(before)
+        for name in sources:
+            locked = locked_before.get(name, {})
+            if locked.get("type") == "path":
                 check_path_source(f"overrides ({name})", locked["path"])
-        update_inputs = ([LIBRARY_INPUT] if update else []) + source_inputs(before)
+        update_inputs = ([LIBRARY_INPUT] if update else []) + sources
         last = load_state(workspace).get("lock", {})
         # An empty nixpkgs keeps whatever the lock already pins.
         record = {

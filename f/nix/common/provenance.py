@@ -12,7 +12,14 @@ from pathlib import Path
 
 from f.nix.common.atomic_files import write_text_atomic
 from f.nix.common.build_options import BuildOptions
-from f.nix.common.flake_lock import LIBRARY_INPUT, NIXPKGS_INPUT, flake_url, pinned, read_lock
+from f.nix.common.flake_lock import (
+    LIBRARY_INPUT,
+    NIXPKGS_INPUT,
+    flake_url,
+    pinned,
+    read_lock,
+    source_inputs,
+)
 from f.nix.common.nix_command import nix_version
 from f.nix.common.vm_config import SOURCE_INPUT_SUFFIX
 from f.nix.common.vm_state import load_state
@@ -26,7 +33,8 @@ def _described(locked: dict) -> dict:
 def provenance(
     workspace: Workspace, generation: Path, toplevel: str, options: BuildOptions
 ) -> dict:
-    inputs = pinned(read_lock(generation))
+    lock = read_lock(generation)
+    inputs = pinned(lock)
     state = load_state(workspace)
     record = {
         "toplevel": toplevel,
@@ -36,9 +44,9 @@ def provenance(
         "nixpkgs": _described(inputs.get(NIXPKGS_INPUT, {})),
         "library": _described(inputs.get(LIBRARY_INPUT, {})),
         "overrides": {
-            name.removesuffix(SOURCE_INPUT_SUFFIX): _described(locked)
-            for name, locked in inputs.items()
-            if "/" not in name and name.endswith(SOURCE_INPUT_SUFFIX)
+            name.removesuffix(SOURCE_INPUT_SUFFIX): _described(inputs[name])
+            for name in source_inputs(lock)
+            if name in inputs
         },
         "inputs": {
             "render_config": state.get("render", {}),
