@@ -23,8 +23,6 @@ class FlowDefinitionError(ValueError):
 class InvalidFlowInputs(ValueError):
     """The inputs do not match the flow's schema (what Windmill's form would refuse)."""
 
-    pass
-
 
 @dataclass(frozen=True)
 class Step:
@@ -84,11 +82,7 @@ def _with_defaults(schema: dict, given: dict, prefix: str = "") -> tuple[dict, l
     for name, spec in properties.items():
         if name not in filled and "default" in spec:
             filled[name] = spec["default"]
-        if (
-            spec.get("type") == "object"
-            and "properties" in spec
-            and isinstance(filled.get(name), dict)
-        ):
+        if _is_group(spec) and isinstance(filled.get(name), dict):
             filled[name], inner = _with_defaults(spec, filled[name], f"{prefix}{name}.")
             unknown += inner
     return filled, unknown

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 UNDEFINED = object()
-_PROPERTY_PATH = re.compile(
-    r"(flow_input|results|previous_result)((?:\??\.[A-Za-z_$][A-Za-z0-9_$]*)*)"
-)
+# One property access: "." or "?." and a JavaScript identifier.
 _STEP = re.compile(r"(\??\.)([A-Za-z_$][A-Za-z0-9_$]*)")
+_PROPERTY_PATH = re.compile(rf"(flow_input|results|previous_result)((?:{_STEP.pattern})*)")
 
 
 class TransformError(ValueError):

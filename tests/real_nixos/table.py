@@ -9,16 +9,16 @@ from dataclasses import dataclass
 
 import pytest
 
+from f.nix.common.nix_log import plain
 from tests.real_nixos.wrapped_tree import CommandFailed
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _NIX_ERROR = re.compile(r"^\s*error:\s*(\S.*)$")
 _FLOW_WRAPPER = re.compile(r"^nix failed")
 
 
 def first_error(text: str) -> str:
     """The first line in which nix states an error, without the flow's wrapping line."""
-    for line in _ANSI.sub("", text).splitlines():
+    for line in plain(text).splitlines():
         found = _NIX_ERROR.match(line)
         if found and not _FLOW_WRAPPER.match(found.group(1)):
             return found.group(1).strip()
