@@ -43,8 +43,10 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from f.nix.common.nix_command import nix_argv  # noqa: E402
+from f.nix.common.workspace import workspace_for  # noqa: E402
 from localflow.flow_runner import run_flow  # noqa: E402
 from tests.real_nixos.wrapped_tree import wrap_tree  # noqa: E402
+from tests.support import OFFLINE_NIX_CONFIG  # noqa: E402
 
 FLOW = REPOSITORY / "f/nix/build/flow.yaml"
 NIX = nix_argv([])
@@ -158,10 +160,35 @@ def verdict(label: str, ratio: float, target: float) -> bool:
     return ok
 
 
-def stub_benchmark(options: argparse.Namespace, scratch: Path) -> int:
+def cold_vm(run: int, tag: str) -> str:
+    return f"cold-{run}-{tag}"
+
+
+def measure(
+    runs: int,
+    tag: str,
+    flow_for: Callable[[str], Callable[[], object]],
+    bare_for: Callable[[int], Callable[[], object]],
+) -> tuple[float, float, float]:
+    """Median seconds of a cold run of the flow, of its unchanged re-run and of the bare nix.
+
+    ``flow_for(vm)`` runs the flow for VM ``vm``; ``bare_for(run)`` prepares
+    a fresh config of the same kind (not measured) and returns what drives
+    it with nix alone. A warm-up run first pays for imports and store copies.
+    """
+    flow_for(f"warmup-{tag}")()
+    cold, rerun, bare = [], [], []
+    for run in range(runs):
+        cold.append(timed(flow_for(cold_vm(run, tag))))
+        rerun.append(timed(flow_for(cold_vm(run, tag))))
+        bare.append(timed(bare_for(run)))
+    cold_s, rerun_s, bare_s = (statistics.median(x) for x in (cold, rerun, bare))
+    return cold_s, rerun_s, bare_s
+
+
+def stub_benchmark(options: argparse.Namespace, scratch: Path, tag: str) -> int:
     stub = scratch / "stub-nixpkgs"
     size, evaluation = calibrate(stub, options.eval_seconds)
-    tag = f"{os.getpid()}-{int(time.time())}"
 
     def stub_flow(vm: str) -> Callable[[], object]:
         return flow(
@@ -172,21 +199,13 @@ def stub_benchmark(options: argparse.Namespace, scratch: Path) -> int:
             }
         )
 
-    stub_flow(f"warmup-{tag}")()  # imports and the stub's own store copy, not measured
-
-    cold, rerun, bare = [], [], []
-    for run in range(options.runs):
-        vm = f"cold-{run}-{tag}"
-        cold.append(timed(stub_flow(vm)))
-        rerun.append(timed(stub_flow(vm)))
-        # The same kind of fresh config, driven by nix alone.
+    def bare_lock_and_build(run: int) -> Callable[[], object]:
         plain = rendered_copy(
             scratch / f"bare-{run}", vm_name=f"bare-{run}-{tag}", profiles=[], test_suites=[]
         )
-        out_link = scratch / f"bare-{run}.out"
-        bare.append(timed(lambda plain=plain, out_link=out_link: bare_nix(plain, stub, out_link)))
+        return lambda: bare_nix(plain, stub, scratch / f"bare-{run}.out")
 
-    cold_s, rerun_s, bare_s = (statistics.median(x) for x in (cold, rerun, bare))
+    cold_s, rerun_s, bare_s = measure(options.runs, tag, stub_flow, bare_lock_and_build)
     rerun_ratio, overhead_ratio = rerun_s / cold_s, cold_s / bare_s
     report = {
         "nix": nix_version(),
@@ -217,24 +236,17 @@ def measure_child(argv: list[str]) -> tuple[float, int]:
     return seconds, usage.ru_maxrss * 1024  # Linux reports kilobytes
 
 
-def real_nixos_benchmark(options: argparse.Namespace, scratch: Path, tree: str) -> int:
+def real_nixos_benchmark(options: argparse.Namespace, scratch: Path, tree: str, tag: str) -> int:
     nixpkgs = wrap_tree(tree, scratch / "nixpkgs")
-    tag = f"{os.getpid()}-{int(time.time())}"
 
     def featured(vm: str) -> Callable[[], object]:
         return flow(
             {"guest": {"vm_name": vm}, "lock": {"nixpkgs": nixpkgs}, "build": {"dry_run": True}}
         )
 
-    featured(f"warmup-{tag}")()  # imports, the library's store copy: not measured
-
-    cold, rerun, bare = [], [], []
-    for run in range(options.runs):
-        vm = f"cold-{run}-{tag}"
-        cold.append(timed(featured(vm)))
-        rerun.append(timed(featured(vm)))
-        # The same kind of fresh config, by hand: one nix build --dry-run,
-        # which locks in memory what the flow's lock step writes down.
+    def bare_dry_run(run: int) -> Callable[[], object]:
+        # One nix build --dry-run, which locks in memory what the flow's lock
+        # step writes down.
         plain = rendered_copy(scratch / f"bare-{run}", vm_name=f"bare-{run}-{tag}")
         argv = [
             *NIX,
@@ -246,10 +258,12 @@ def real_nixos_benchmark(options: argparse.Namespace, scratch: Path, tree: str) 
             "nixos-flake/nixpkgs",
             nixpkgs,
         ]
-        bare.append(timed(lambda argv=argv: subprocess.run(argv, check=True, capture_output=True)))
+        return lambda: subprocess.run(argv, check=True, capture_output=True)
+
+    cold_s, rerun_s, bare_s = measure(options.runs, tag, featured, bare_dry_run)
 
     # The featured guest evaluated from scratch, as the first dry run does.
-    generation = (Path(os.environ["WORKERS_DIR"]) / "0" / "nix" / f"cold-0-{tag}").resolve()
+    generation = workspace_for(cold_vm(0, tag)).generation()
     evaluations = [
         measure_child(
             [*NIX, "eval", "--raw", "--no-eval-cache", f"path:{generation}#toplevel.drvPath"]
@@ -259,7 +273,6 @@ def real_nixos_benchmark(options: argparse.Namespace, scratch: Path, tree: str) 
     evaluation_s = statistics.median(seconds for seconds, _ in evaluations)
     peak_bytes = max(peak for _, peak in evaluations)
 
-    cold_s, rerun_s, bare_s = (statistics.median(x) for x in (cold, rerun, bare))
     overhead_ratio, rerun_ratio = cold_s / bare_s, rerun_s / cold_s
     report = {
         "nix": nix_version(),
@@ -312,15 +325,16 @@ def main() -> int:
     )
     options = parser.parse_args()
 
-    os.environ["NIX_CONFIG"] = "substituters ="  # nothing from the network
+    os.environ["NIX_CONFIG"] = OFFLINE_NIX_CONFIG  # nothing from the network
     scratch = Path(tempfile.mkdtemp(prefix="flow-bench-"))
     os.environ["WORKERS_DIR"] = str(scratch / "workers")
     os.environ.pop("WM_JOB_ID", None)
+    tag = f"{os.getpid()}-{int(time.time())}"
     try:
         tree = os.environ.get("NIXPKGS", "").strip()
         if tree:
-            return real_nixos_benchmark(options, scratch, tree)
-        return stub_benchmark(options, scratch)
+            return real_nixos_benchmark(options, scratch, tree, tag)
+        return stub_benchmark(options, scratch, tag)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -24,7 +24,7 @@ from f.nix.common.vm_config import (
 )
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.wrapped_tree import CommandFailed, nix
-from tests.support import REPOSITORY, flow_inputs, localflow_argv
+from tests.support import OFFLINE_NIX_CONFIG, REPOSITORY, flow_inputs, localflow_argv
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 dev@host"
 OTHER_KEY = (
@@ -97,7 +97,7 @@ def run_flow(inputs: dict, workers: Path) -> dict:
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith("WM_")},
         "WORKERS_DIR": str(workers),
-        "NIX_CONFIG": "substituters =",
+        "NIX_CONFIG": OFFLINE_NIX_CONFIG,
     }
     env.pop("NIXOS_FLAKE_DIR", None)
     argv = localflow_argv(inputs)
