@@ -104,13 +104,20 @@ def run_localflow(inputs: dict, env: dict | None = None) -> subprocess.Completed
     )
 
 
+def render_and_lock(**render_inputs) -> str:
+    """render_config then lock_config against the stub nixpkgs, in this process: the config_dir."""
+    from f.nix.build import lock_config, render_config
+
+    config_dir = render_config.main(**render_inputs)["config_dir"]
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    return config_dir
+
+
 def run_steps(**render_inputs) -> dict:
     """The flow's three steps in this process, locked against the stub nixpkgs."""
-    from f.nix.build import build_closure, lock_config, render_config
+    from f.nix.build import build_closure
 
-    rendered = render_config.main(**render_inputs)
-    lock_config.main(rendered["config_dir"], nixpkgs=stub_nixpkgs_ref())
-    return build_closure.main(rendered["config_dir"])
+    return build_closure.main(render_and_lock(**render_inputs))
 
 
 def public_key(key_type: str = "ssh-ed25519", comment: str = "me@host") -> str:

@@ -11,11 +11,11 @@ from typing import ClassVar
 import pytest
 import wmill.client
 
-from f.nix.build import build_closure, lock_config, render_config
+from f.nix.build import build_closure
 from f.nix.common import joblog
 from f.nix.common.nix_log import Progress
 from f.nix.common.progress import ProgressReporter, status_bar
-from tests.support import stub_nixpkgs_ref
+from tests.support import render_and_lock
 
 
 class FakeWindmill(BaseHTTPRequestHandler):
@@ -72,9 +72,7 @@ def progress_posts(received) -> list[dict]:
 def test_a_real_build_reports_progress_to_windmill(windmill, workers_dir):
     # A name never used before, so the store does not have the closure yet.
     vm_name = f"progress-{uuid.uuid4().hex[:12]}"
-    config_dir = render_config.main(vm_name=vm_name, test_suites=["ltp"])["config_dir"]
-    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
-    build_closure.main(config_dir)
+    build_closure.main(render_and_lock(vm_name=vm_name, test_suites=["ltp"]))
     posts = [(m, p) for m, p, _ in windmill if m == "POST"]
     assert posts and all(p == "/api/w/kdevops/job_metrics/set_progress/job-1" for _, p in posts)
     bodies = progress_posts(windmill)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
 from f.nix.common.workspace import Workspace, open_workspace, workspace_for
-from tests.support import LIBRARY, snapshot, stub_nixpkgs_ref
+from tests.support import LIBRARY, render_and_lock, snapshot
 
 STEPS = {"lock_config": lock_config.main, "build_closure": build_closure.main}
 
@@ -32,8 +32,7 @@ def world(workers_dir, tmp_path, monkeypatch):
     library = tmp_path / "library"
     shutil.copytree(LIBRARY, library, symlinks=True)
     monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
-    good = render_config.main(vm_name="good", test_suites=[])["config_dir"]
-    lock_config.main(good, nixpkgs=stub_nixpkgs_ref())
+    good = render_and_lock(vm_name="good", test_suites=[])
     monkeypatch.setenv("WORKER_INDEX", "1")
     other = render_config.main(vm_name="other", test_suites=[])["config_dir"]
     monkeypatch.setenv("WORKER_INDEX", "0")

@@ -28,6 +28,7 @@ from tests.support import (
     flow_inputs,
     logged_commands,
     nix,
+    render_and_lock,
     run_localflow,
     run_steps,
     stub_nixpkgs_ref,
@@ -323,8 +324,7 @@ def dry_run_calls(config_dir: str, capsys, **options) -> tuple[dict, list[str]]:
 def test_an_unchanged_dry_run_runs_no_nix_until_the_store_changes(
     workers_dir, tmp_path, capsys, monkeypatch
 ):
-    config_dir = render_config.main(vm_name="plan", test_suites=["ltp"])["config_dir"]
-    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    config_dir = render_and_lock(vm_name="plan", test_suites=["ltp"])
     first, calls = dry_run_calls(config_dir, capsys)
     assert calls and first["will_build"]
     again, calls = dry_run_calls(config_dir, capsys)
@@ -345,8 +345,7 @@ def test_a_dry_run_is_asked_again_after_an_hour(workers_dir, capsys):
     from f.nix.common.vm_state import load_state, save_state
     from f.nix.common.workspace import workspace_for
 
-    config_dir = render_config.main(vm_name="stale", test_suites=[])["config_dir"]
-    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    config_dir = render_and_lock(vm_name="stale", test_suites=[])
     dry_run_calls(config_dir, capsys)
     workspace = workspace_for(Path(config_dir).name)
     state = load_state(workspace)["dry_run"]
@@ -357,18 +356,11 @@ def test_a_dry_run_is_asked_again_after_an_hour(workers_dir, capsys):
 
 def test_a_changed_config_is_dry_run_again(workers_dir, capsys):
     inputs = {"vm_name": "replan", "test_suites": []}
-    config_dir = render_config.main(**inputs)["config_dir"]
-    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    config_dir = render_and_lock(**inputs)
     first, _ = dry_run_calls(config_dir, capsys)
     render_config.main(**inputs, extra_packages=["strace"])
     second, calls = dry_run_calls(config_dir, capsys)
     assert calls and second["toplevel"] != first["toplevel"]
-
-
-def render_and_lock(**inputs) -> str:
-    config_dir = render_config.main(**inputs)["config_dir"]
-    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
-    return config_dir
 
 
 @pytest.mark.parametrize(
