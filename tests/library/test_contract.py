@@ -7,7 +7,7 @@ import pytest
 
 from f.nix.build import render_config
 from f.nix.common.vm_config import PROFILES, TEST_SUITES
-from tests.support import LIBRARY, nix
+from tests.support import CHECKS, LIBRARY, nix
 
 pytestmark = pytest.mark.nix
 
@@ -63,3 +63,13 @@ def test_every_module_the_flow_can_import_exists():
         "profiles": dict.fromkeys(PROFILES, True),
         "testSuites": dict.fromkeys(TEST_SUITES, True),
     }
+
+
+def test_check_names_are_static():
+    """Listing the checks must not need nixpkgs (runs offline, always).
+
+    Offline, a listing that forced nixpkgs fails in library_attr_names trying
+    to fetch it. Evaluating the checks against a real nixpkgs is
+    tests/real_nixos (dev/real-nixos).
+    """
+    assert library_attr_names("checks.x86_64-linux") == CHECKS
