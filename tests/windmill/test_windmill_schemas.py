@@ -69,23 +69,32 @@ def test_flow_wires_every_step_parameter(flow, step_schemas):
         assert required <= set(transforms), f"{module['id']} leaves required parameters unwired"
 
 
-@pytest.mark.nix
-def test_flow_transforms_read_real_inputs_and_results(flow, workers_dir, monkeypatch):
-    """Every flow_input.X exists in the schema; every results.step.key is really returned."""
+def record_steps(monkeypatch) -> tuple[dict[str, dict], dict[str, set[str]]]:
+    """Make the local runner record, per step, the arguments it passes and the keys returned."""
+    received: dict[str, dict] = {}
     returned: dict[str, set[str]] = {}
     real_script_main = flow_runner.script_main
 
     def recording_script_main(path):
         main = real_script_main(path)
+        step = path.rsplit("/", 1)[1]
 
         def run_and_record(**kwargs):
+            received[step] = kwargs
             result = main(**kwargs)
-            returned[path.rsplit("/", 1)[1]] = set(result)
+            returned[step] = set(result)
             return result
 
         return run_and_record
 
     monkeypatch.setattr(flow_runner, "script_main", recording_script_main)
+    return received, returned
+
+
+@pytest.mark.nix
+def test_flow_transforms_read_real_inputs_and_results(flow, workers_dir, monkeypatch):
+    """Every flow_input.X exists in the schema; every results.step.key is really returned."""
+    _, returned = record_steps(monkeypatch)
     flow_runner.run_flow(
         FLOW, flow_inputs(vm_name="wired", test_suites=[], nixpkgs=stub_nixpkgs_ref())
     )
@@ -170,19 +179,7 @@ def test_timeouts_and_retry_conditions_are_written_as_windmill_writes_them(flow)
 @pytest.mark.nix
 def test_kdevops_ng_bringups_call_reaches_the_steps(workers_dir, monkeypatch):
     """The shape f/qsu/bringup sends: {...closure.guest, vm_name, home_dir}, closure, lock."""
-    received: dict[str, dict] = {}
-    real_script_main = flow_runner.script_main
-
-    def recording_script_main(path):
-        main = real_script_main(path)
-
-        def run_and_record(**kwargs):
-            received[path.rsplit("/", 1)[1]] = kwargs
-            return main(**kwargs)
-
-        return run_and_record
-
-    monkeypatch.setattr(flow_runner, "script_main", recording_script_main)
+    received, _ = record_steps(monkeypatch)
     key = (
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 qsu@host"
     )
