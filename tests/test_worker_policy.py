@@ -5,22 +5,24 @@ import re
 
 import pytest
 
-from f.nix.build import build_closure, render_config
+from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.build_options import build_options
 from f.nix.common.errors import FlowInputError
-from f.nix.common.worker_policy import check_path_source
+from f.nix.common.worker_policy import (
+    BUILDERS,
+    SOURCE_ROOTS,
+    SUBSTITUTERS,
+    TRUSTED_PUBLIC_KEYS,
+    check_path_source,
+)
+from tests.support import stub_nixpkgs_ref
 
 KEY = "cache.example.org-1:" + "A" * 43 + "="
 
 
 @pytest.fixture(autouse=True)
 def no_policy(monkeypatch):
-    for name in (
-        "NIX_BUILD_SOURCE_ROOTS",
-        "NIX_BUILD_SUBSTITUTERS",
-        "NIX_BUILD_TRUSTED_PUBLIC_KEYS",
-        "NIX_BUILD_BUILDERS",
-    ):
+    for name in (SOURCE_ROOTS, SUBSTITUTERS, TRUSTED_PUBLIC_KEYS, BUILDERS):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -117,8 +119,6 @@ def test_render_refuses_a_path_source_outside_the_roots_before_writing(
 def test_inputs_of_the_wrong_type_are_refused_naming_them(
     workers_dir, mocker, step, kwargs, message
 ):
-    from f.nix.build import lock_config
-
     main = {"lock": lock_config.main, "build": build_closure.main}[step]
     spawned = mocker.patch("subprocess.Popen")
     with pytest.raises(FlowInputError) as refused:
@@ -130,9 +130,6 @@ def test_inputs_of_the_wrong_type_are_refused_naming_them(
 
 @pytest.mark.nix
 def test_lock_refuses_a_path_source_the_roots_no_longer_cover(workers_dir, tmp_path, monkeypatch):
-    from f.nix.build import lock_config
-    from tests.support import stub_nixpkgs_ref
-
     checkout = tmp_path / "old" / "fio"
     checkout.mkdir(parents=True)
     config_dir = render_config.main(

@@ -8,6 +8,8 @@ before any process runs and before any file anywhere changes.
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.errors import FlowInputError
 from f.nix.common.workspace import Workspace, open_workspace, workspace_for
-from tests.support import LIBRARY, render_and_lock, snapshot
+from tests.support import LIBRARY, REPOSITORY, render_and_lock, snapshot
 
 STEPS = {"lock_config": lock_config.main, "build_closure": build_closure.main}
 
@@ -215,12 +217,6 @@ def test_worker_index_separates_configs(workers_dir, monkeypatch):
 
 def test_a_hostile_config_dir_in_a_step_process_of_its_own(tmp_path, workers_dir):
     """As a worker runs a step: its own process, the library's directory as config_dir."""
-    import shutil
-    import subprocess
-    import sys
-
-    from tests.support import LIBRARY, REPOSITORY
-
     library = tmp_path / "library"
     shutil.copytree(LIBRARY, library)
     before = snapshot(library)

@@ -70,7 +70,7 @@ def test_a_timeout_leaves_the_job_running(api):
     assert f"job {JOB_ID} still running" in completed.stderr
 
 
-def test_missing_settings_are_named(api):
+def test_missing_settings_are_named():
     completed = subprocess.run(
         [sys.executable, str(SCRIPT)],
         capture_output=True,
