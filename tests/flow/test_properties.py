@@ -102,7 +102,8 @@ def test_bad_names_never_touch_the_disk(vm_name, user_name, tag, tmp_path_factor
     assert vm_name[0].isalnum() and vm_name[-1].isalnum() and len(vm_name) <= 63
 
 
-# Anything JSON can carry, lone surrogates included.
+# Any Unicode text. Hypothesis leaves lone surrogates out; test_vm_config and
+# test_build_options check that those are refused by name.
 any_text = st.text(max_size=30)
 
 
