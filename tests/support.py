@@ -20,11 +20,14 @@ import yaml
 
 from f.nix.common.nix_command import nix_argv
 from f.nix.common.vm_config import PROFILES, TEST_SUITES
+from localflow.flow_runner import load_flow
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 STUB_NIXPKGS = REPOSITORY / "tests" / "stub-nixpkgs"
 LIBRARY = REPOSITORY / "vendor" / "nixos-flake"
 FLOW_FILE = REPOSITORY / "f" / "nix" / "build" / "flow.yaml"
+# The flow's steps, in order (test_localflow pins them).
+STEPS = tuple(step.id for step in load_flow(FLOW_FILE)[1])
 
 HAVE_NIX = shutil.which("nix") is not None
 NIX_MISSING = "nix is not on PATH (Debian: apt-get install nix-bin; dev/setup does)"

@@ -8,13 +8,11 @@ import re
 import yaml
 
 from f.nix.common import errors
-from tests.support import REPOSITORY
-
-FLOW = REPOSITORY / "f" / "nix" / "build" / "flow.yaml"
+from tests.support import FLOW_FILE, REPOSITORY
 
 
 def retry_if_names() -> list[list[str]]:
-    flow = yaml.safe_load(FLOW.read_text())
+    flow = yaml.safe_load(FLOW_FILE.read_text())
     found = []
     for module in flow["value"]["modules"]:
         retry_if = (module.get("retry") or {}).get("retry_if")

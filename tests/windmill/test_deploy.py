@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import REPOSITORY
+from tests.support import REPOSITORY, STEPS
 from tests.windmill.standin_api import StandinApi
 
 WMILL = REPOSITORY / "node_modules" / ".bin" / "wmill"
-STEPS = ["render_config", "lock_config", "build_closure"]
 WORKSPACE, TOKEN = "kdevops", "test-token"
 
 

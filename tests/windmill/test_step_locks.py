@@ -7,9 +7,7 @@ import tomllib
 import pytest
 from packaging.requirements import Requirement
 
-from tests.support import REPOSITORY
-
-STEPS = ("render_config", "lock_config", "build_closure")
+from tests.support import REPOSITORY, STEPS
 
 
 def pin_step_locks():
@@ -32,7 +30,9 @@ def test_a_lock_pins_every_distribution_the_step_imports_and_nothing_else(step):
     """The names, as dev/pin-step-locks derives them from the imports (versions may move on)."""
     tool = pin_step_locks()
     modules = tool.metadata.packages_distributions()
-    expected = tool.requirement_closure({modules[m][0] for m in tool.third_party(step)})
+    expected = tool.requirement_closure(
+        {modules[m][0] for m in tool.third_party(f"f/nix/build/{step}")}
+    )
     assert set(committed_pins(step)) == set(expected)
 
 

@@ -8,11 +8,8 @@ import yaml
 
 from f.nix.common.vm_config import FEATURED_PROFILES, HOST_NAME, PROFILES, TEST_SUITES
 from localflow import flow_runner
-from tests.support import REPOSITORY, flow_inputs, stub_nixpkgs_ref
+from tests.support import FLOW_FILE, REPOSITORY, STEPS, flow_inputs, stub_nixpkgs_ref
 from tests.windmill.conftest import run_node_tool
-
-FLOW = REPOSITORY / "f/nix/build/flow.yaml"
-STEPS = ["render_config", "lock_config", "build_closure"]
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +24,12 @@ def step_schemas() -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def flow() -> dict:
-    return yaml.safe_load(FLOW.read_text())
+    return yaml.safe_load(FLOW_FILE.read_text())
 
 
 def test_every_flow_file_is_valid():
     flow_files = sorted(REPOSITORY.glob("f/**/flow.yaml"))
-    assert FLOW in flow_files
+    assert FLOW_FILE in flow_files
     assert run_node_tool("validate_flow.mjs", flow_files) == {
         str(f.relative_to(REPOSITORY)): [] for f in flow_files
     }
@@ -96,7 +93,7 @@ def test_flow_transforms_read_real_inputs_and_results(flow, workers_dir, monkeyp
     """Every flow_input.X exists in the schema; every results.step.key is really returned."""
     _, returned = record_steps(monkeypatch)
     flow_runner.run_flow(
-        FLOW, flow_inputs(vm_name="wired", test_suites=[], nixpkgs=stub_nixpkgs_ref())
+        FLOW_FILE, flow_inputs(vm_name="wired", test_suites=[], nixpkgs=stub_nixpkgs_ref())
     )
     groups = flow["schema"]["properties"]
     for module in flow["value"]["modules"]:
@@ -184,7 +181,7 @@ def test_kdevops_ng_bringups_call_reaches_the_steps(workers_dir, monkeypatch):
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 qsu@host"
     )
     result = flow_runner.run_flow(
-        FLOW,
+        FLOW_FILE,
         {
             "guest": {
                 "vm_name": "Qsu_Node1",
