@@ -1,8 +1,10 @@
 # What the tests assert about an evaluated guest, read from a NixOS system
-# (a flake's nixosConfigurations.<name>):
-#   nix eval --json <flake>#nixosConfigurations.imageless --apply "$(cat guest.nix)"
+# (a flake's nixosConfigurations.<name>), given the packages whose sources
+# the tests override:
+#   nix eval --json <flake>#nixosConfigurations.imageless \
+#     --apply "($(cat guest.nix)) [ \"fio\" ]"
 # Everything is plain data; nothing is built.
-system:
+overridden: system:
 let
   inherit (system) config pkgs;
   inherit (pkgs) lib;
@@ -53,7 +55,6 @@ in
     availableKernelModules = names config.boot.initrd.availableKernelModules;
     kernelModules = names config.boot.initrd.kernelModules;
     includeDefaultModules = config.boot.initrd.includeDefaultModules;
-    bootspec = config.boot.bootspec.enable;
   };
 
   ssh = {
@@ -70,18 +71,11 @@ in
   };
 
   users = lib.mapAttrs (_: user: {
-    inherit (user)
-      isNormalUser
-      isSystemUser
-      group
-      extraGroups
-      uid
-      home
-      ;
+    inherit (user) isNormalUser extraGroups home;
     keys = user.openssh.authorizedKeys.keys;
   }) config.users.users;
 
-  groups = lib.mapAttrs (_: group: { inherit (group) gid; }) config.users.groups;
+  groups = lib.attrNames config.users.groups;
 
   packages = lib.unique (map packageName config.environment.systemPackages);
   packagePaths = map (package: package.outPath) config.environment.systemPackages;
@@ -101,15 +95,10 @@ in
   etc = lib.attrNames config.environment.etc;
   variables = config.environment.variables;
 
-  # The packages the library makes overridable: what each is built from and
-  # where it lands ("out": an attribute named outPath would make toJSON print
-  # the set as that path), and the flake inputs that carry source overrides.
-  overridable = lib.genAttrs [
-    "fio"
-    "xfsprogs"
-    "xfstests"
-    "libbpf-tools"
-  ] (name: {
+  # The overridden packages: what each is built from and where it lands
+  # ("out": an attribute named outPath would make toJSON print the set as
+  # that path), and the flake inputs that carry source overrides.
+  overridable = lib.genAttrs overridden (name: {
     src = toString pkgs.${name}.src;
     version = pkgs.${name}.version or null;
     out = pkgs.${name}.outPath;

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from f.nix.common.nix_syntax import nix_string_list
 from f.nix.common.vm_config import (
     FEATURED_PROFILES,
     FEATURED_TEST_SUITES,
     PROFILES,
+    SOURCE_INPUT_SUFFIX,
     SUITE_RESULT_SHARES,
     TEST_SUITES,
     check_user_name,
@@ -30,8 +32,9 @@ KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCz
 OTHER_KEY = (
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC1/TyU8UP5Mb8rMyTjtkzxU6J3EEXHQ8Yq3x8/1a3Xb ci@host"
 )
-OVERRIDDEN = ("fio", "xfsprogs", "xfstests", "libbpf-tools")
-# What the tests read off a guest (guest.nix): a function of its nixosConfiguration.
+OVERRIDDEN = ["fio", "xfsprogs", "xfstests", "libbpf-tools"]
+# What the tests read off a guest (guest.nix): a function of the overridden
+# packages and the guest's nixosConfiguration.
 GUEST_SUMMARY = Path(__file__).with_name("guest.nix")
 
 
@@ -110,7 +113,7 @@ def run_flow(inputs: dict, workers: Path) -> dict:
 def read_guest(config_dir: str) -> dict:
     # nix is handed the generation the VM's link points to, as the steps do.
     flake = Path(config_dir).resolve()
-    summary = GUEST_SUMMARY.read_text(encoding="utf-8")
+    summary = f"({GUEST_SUMMARY.read_text(encoding='utf-8')}) {nix_string_list(OVERRIDDEN)}"
     output = nix(
         "eval", "--json", f"path:{flake}#nixosConfigurations.imageless", "--apply", summary
     )
@@ -261,10 +264,11 @@ def test_extra_packages_are_installed(guest):
 def test_source_overrides_are_what_gets_installed(guest):
     overrides = {o["pkg"]: o for o in guest.inputs.get("overrides", [])}
     for package, built in guest.config["overridable"].items():
+        source_input = f"{package}{SOURCE_INPUT_SUFFIX}"
         if package not in overrides:
-            assert f"{package}-src" not in guest.config["sourceInputs"]
+            assert source_input not in guest.config["sourceInputs"]
             continue
-        assert built["src"] == guest.config["sourceInputs"][f"{package}-src"]
+        assert built["src"] == guest.config["sourceInputs"][source_input]
         for name, value in overrides[package].get("attrs", {}).items():
             assert built[name] == value
         if package in ("fio", "xfsprogs", "xfstests"):

@@ -1,12 +1,14 @@
 # A nixpkgs tree made to answer like the library's pin (nixos-25.11) for
 # every name the library touches, so that the library and the flow can be
 # evaluated on a real NixOS where only an older tree is at hand. The tests in
-# tests/real_nixos lock a copy of this flake onto the tree given in $NIXPKGS:
+# tests/real_nixos copy this flake, set nixpkgs.url in the copy to the tree
+# given in $NIXPKGS, lock it:
 #
-#   nix flake lock path:<copy> --override-input nixpkgs path:<tree>
+#   nix flake lock path:<copy>
 #
-# and pass the copy where the flow or the library takes a nixpkgs. Nothing
-# of the tree itself is changed.
+# and pass the copy where the flow or the library takes a nixpkgs (see
+# wrapped_tree.py for why the url, not --override-input). Nothing of the
+# tree itself is changed.
 {
   description = "nixpkgs with stand-ins that make it answer like nixos-25.11 for nixos-flake";
 
