@@ -1,13 +1,24 @@
-# xfstests from nixpkgs with a patch phase that tolerates other trees: the
-# recipe's own edits (impure paths, Linux output files) are kept, but each
-# one only touches files that exist, so a newer release or a git checkout
-# whose layout moved on still builds. liburing is added because current
-# trees build their io_uring tests against it when it is present.
+# xfstests: nixpkgs' recipe (2023.05.14 in 24.05 and 25.11, which current
+# compilers reject) moved to release 2026.06.21, with what its configure
+# probes for: gdbm (src/dbtest, generic/010), liburing (the io_uring tests;
+# found with pkg-config). The patch phase keeps the recipe's edits
+# (impure paths, Linux output files), each touching only files that exist,
+# so a source override with another layout still builds.
 { final, prev }:
 
 prev.xfstests.overrideAttrs (
   finalAttrs: prevAttrs: {
-    buildInputs = (prevAttrs.buildInputs or [ ]) ++ [ final.liburing ];
+    version = "2026.06.21";
+    src = final.fetchzip {
+      url = "https://git.kernel.org/pub/scm/fs/xfs/xfstests-dev.git/snapshot/xfstests-dev-v${finalAttrs.version}.tar.gz";
+      hash = "sha256-hngS9Hnsz9XKQ42yh6mcXHiTOzL+Zk9hRpai7e2tU0E=";
+    };
+
+    nativeBuildInputs = (prevAttrs.nativeBuildInputs or [ ]) ++ [ final.pkg-config ];
+    buildInputs = (prevAttrs.buildInputs or [ ]) ++ [
+      final.gdbm
+      final.liburing
+    ];
 
     patchPhase = ''
       runHook prePatch

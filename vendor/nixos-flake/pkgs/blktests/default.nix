@@ -61,7 +61,12 @@ stdenv.mkDerivation (finalAttrs: {
   # ./check finds tests/ and common/ relative to the working directory and
   # writes results there, so the store copy cannot be run in place. The
   # wrapper changes into the tree and sends results and config elsewhere.
+  # src/Makefile installs its sg/ helpers flat (src/dxfer-from-dev), but
+  # scsi/001 and 002 look for src/sg/<name> and skip without them.
   postInstall = ''
+    for helper in dxfer-from-dev syzkaller1; do
+      install -Dm755 src/sg/$helper $out/lib/blktests/src/sg/$helper
+    done
     install -Dm755 ${./blktests.sh} $out/bin/blktests
     substituteInPlace $out/bin/blktests --replace-fail @tree@ $out/lib/blktests
     wrapProgram $out/bin/blktests --prefix PATH : ${lib.makeBinPath runtimeDeps}
