@@ -5,6 +5,7 @@ tools on PATH; here a fake tree and fake tools show what the scripts do.
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -47,30 +48,71 @@ def test_blktests_runs_check_in_the_tree_with_results_and_config_outside(tmp_pat
     assert with_config.stdout.splitlines()[3:] == ["  -c", f"  {config}"]
 
 
-def test_gitr_copies_the_tree_to_the_file_system_under_test_and_runs_make(tmp_path):
-    tree, bin_dir = tmp_path / "store" / "git", tmp_path / "bin"
-    (tree / "t").mkdir(parents=True)
-    (tree / "t" / "t0000-basic.sh").write_text("#!/bin/sh\n")
-    (tree / "t" / "t0000-basic.sh").chmod(0o555)
+GITR_PLACEHOLDERS = {
+    "@bash@": "/store/bash/bin/bash",
+    "@perl@": "/store/perl/bin/perl",
+    "@python@": "/store/python3/bin/python3",
+    "@curl_config@": "/store/curl-dev/bin/curl-config",
+    "@cflags@": "-O2 -I/store/zlib-dev/include",
+    "@ldflags@": "-L/store/zlib/lib -Wl,-rpath,/store/zlib/lib",
+}
+
+
+def test_gitr_builds_git_in_place_on_the_file_system_under_test_then_runs_the_tests(tmp_path):
+    source, bin_dir = tmp_path / "store" / "git", tmp_path / "bin"
+    (source / "t").mkdir(parents=True)
+    (source / "Makefile").write_text("all:\n")
+    (source / "Makefile").chmod(0o444)
     bin_dir.mkdir()
     fake_tool(bin_dir, "make")
-    wrapper = installed("gitr/gitr.sh", tree, bin_dir)
-    target = tmp_path / "scratch"
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    completed = subprocess.run(
-        [wrapper, str(target), "-j4", "T=t0000-basic.sh"], env=env, capture_output=True, text=True
-    )
+    text = (LIBRARY / "pkgs" / "gitr" / "gitr.sh").read_text().replace("@source@", str(source))
+    for placeholder, value in GITR_PLACEHOLDERS.items():
+        text = text.replace(placeholder, value)
+    assert not re.search(r"@[a-z_]+@", text), "a placeholder the test does not fill"
+    wrapper = bin_dir / "gitr"
+    wrapper.write_text(text)
+    wrapper.chmod(0o755)
+    target = tmp_path / "mnt" / "test" / "gitr"
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "GITR_JOBS": "3"}
+
+    completed = subprocess.run([wrapper, str(target)], env=env, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.splitlines()[1:] == [
-        "  -C",
-        f"  {target}/git/t",
-        "  -j4",
-        "  T=t0000-basic.sh",
+    out = completed.stdout.splitlines()
+    flags = [
+        f"  {name}={value}"
+        for name, value in (
+            ("SHELL_PATH", "/store/bash/bin/bash"),
+            ("PERL_PATH", "/store/perl/bin/perl"),
+            ("PYTHON_PATH", "/store/python3/bin/python3"),
+            ("CURL_CONFIG", "/store/curl-dev/bin/curl-config"),
+            ("CFLAGS", "-O2 -I/store/zlib-dev/include"),
+            ("LDFLAGS", "-L/store/zlib/lib -Wl,-rpath,/store/zlib/lib"),
+            ("USE_LIBPCRE2", "1"),
+            ("NO_TCLTK", "1"),
+            ("NO_GETTEXT", "1"),
+        )
     ]
-    copied = target / "git" / "t" / "t0000-basic.sh"
+    build = out.index("make in " + os.getcwd() + ":")
+    assert out[build + 1 : build + 4] == ["  -C", f"  {target}/git", "  -j3"]
+    assert out[build + 4 : build + 13] == flags
+    tests = out.index("make in " + os.getcwd() + ":", build + 1)
+    assert out[tests + 1 : tests + 5] == ["  -C", f"  {target}/git/t", "  -j3", "  -k"]
+    assert out[tests + 5 : tests + 14] == flags
+    assert out[tests + 14 :] == ["  test"]
+    # The copy is the build tree: writable, and fresh on every run.
+    copied = target / "git" / "Makefile"
     assert copied.is_file() and os.access(copied, os.W_OK)
-    # GITR_DIR is the default directory.
-    completed = subprocess.run(
-        [wrapper], env={**env, "GITR_DIR": str(tmp_path / "d")}, capture_output=True, text=True
+    (target / "git" / "stale").write_text("from the last run")
+    again = subprocess.run(
+        [wrapper, str(target), "T=t0000-basic.sh"], env=env, capture_output=True, text=True
     )
-    assert f"{tmp_path / 'd'}/git/t" in completed.stdout
+    assert again.stdout.splitlines()[-1] == "  T=t0000-basic.sh"
+    assert not (target / "git" / "stale").exists()
+
+
+def test_gitr_without_a_directory_says_how_to_call_it(tmp_path):
+    completed = subprocess.run(
+        ["bash", LIBRARY / "pkgs" / "gitr" / "gitr.sh"], capture_output=True, text=True
+    )
+    assert completed.returncode == 2
+    assert "usage: gitr DIR" in completed.stderr

@@ -1,18 +1,24 @@
 # gitr: git's own regression test suite, run on a file system under test
-# (kdevops' "gitr" workflow). It builds the git source nixpkgs already pins
-# (git.src, so no new hash) and ships the built tree; `gitr DIR` copies that
-# tree into DIR, which should be on the file system being tested, and runs
-# the tests there with make.
+# (kdevops' "gitr" workflow). git's build bakes its build directory into
+# the test tree (bin-wrappers, GIT-BUILD-OPTIONS), so a tree built in the
+# Nix sandbox points every test at /build. Instead this ships git's source
+# (the one nixpkgs pins: git.src, so no new hash) with `gitr`, which
+# copies it into a directory on the file system under test, builds it
+# there, as kdevops does, and runs the tests in place.
 {
   lib,
-  stdenv,
+  stdenvNoCC,
   git,
   makeWrapper,
   bash,
+  coreutils,
   curl,
   expat,
-  gettext,
+  findutils,
+  gcc,
+  gnugrep,
   gnumake,
+  gnused,
   openssl,
   pcre2,
   perl,
@@ -20,50 +26,52 @@
   zlib,
 }:
 
-stdenv.mkDerivation (finalAttrs: {
-  pname = "gitr";
-  inherit (git) version src;
-
-  strictDeps = true;
-
-  nativeBuildInputs = [
-    gettext
-    makeWrapper
-    perl
-    python3
-  ];
-
-  buildInputs = [
-    bash
+let
+  libraries = [
     curl
     expat
     openssl
     pcre2
     zlib
   ];
+  # git's Makefile takes these; each library's headers and its run path.
+  cflags = "-O2 " + lib.concatMapStringsSep " " (pkg: "-I${lib.getDev pkg}/include") libraries;
+  ldflags = lib.concatMapStringsSep " " (
+    pkg: "-L${lib.getLib pkg}/lib -Wl,-rpath,${lib.getLib pkg}/lib"
+  ) libraries;
+in
+stdenvNoCC.mkDerivation (finalAttrs: {
+  pname = "gitr";
+  inherit (git) version src;
 
-  enableParallelBuilding = true;
+  strictDeps = true;
+  nativeBuildInputs = [ makeWrapper ];
 
-  makeFlags = [
-    "prefix=${placeholder "out"}"
-    "SHELL_PATH=${stdenv.shell}"
-    "PERL_PATH=${perl}/bin/perl"
-    "PYTHON_PATH=${python3}/bin/python3"
-    "USE_LIBPCRE2=1"
-    "NO_TCLTK=1"
-  ];
+  dontConfigure = true;
+  dontBuild = true;
 
-  # Only build (make all); the tests run later, in the guest.
   installPhase = ''
     runHook preInstall
     mkdir -p $out/share/gitr
     cp -a . $out/share/gitr/git
     install -Dm755 ${./gitr.sh} $out/bin/gitr
-    substituteInPlace $out/bin/gitr --replace-fail @tree@ $out/share/gitr/git
+    substituteInPlace $out/bin/gitr \
+      --replace-fail @source@ $out/share/gitr/git \
+      --replace-fail @bash@ ${lib.getExe bash} \
+      --replace-fail @perl@ ${lib.getExe perl} \
+      --replace-fail @python@ ${lib.getExe python3} \
+      --replace-fail @curl_config@ ${lib.getDev curl}/bin/curl-config \
+      --replace-fail @cflags@ "${cflags}" \
+      --replace-fail @ldflags@ "${ldflags}"
     patchShebangs --host $out/bin/gitr
     wrapProgram $out/bin/gitr --prefix PATH : ${
       lib.makeBinPath [
+        coreutils
+        findutils
+        gcc
+        gnugrep
         gnumake
+        gnused
         perl
         python3
       ]
@@ -71,12 +79,13 @@ stdenv.mkDerivation (finalAttrs: {
     runHook postInstall
   '';
 
-  # The tree is test data: leave its scripts and binaries as built.
+  # The tree is the source to build in the guest: leave it as it is.
   dontStrip = true;
   dontPatchShebangs = true;
+  dontFixup = true;
 
   meta = {
-    description = "Git's regression test suite, built and ready to run on a file system under test";
+    description = "Git's regression test suite, built and run on a file system under test";
     homepage = "https://git-scm.com/";
     license = lib.licenses.gpl2Only;
     platforms = lib.platforms.linux;
