@@ -13,6 +13,7 @@
   mmtests = pkgs.callPackage ./mmtests { };
   nfstest = pkgs.callPackage ./nfstest { };
   pynfs = pkgs.callPackage ./pynfs { };
+  suite-runner = pkgs.callPackage ./suite-runner { };
   usertests-runner = pkgs.callPackage ./usertests-runner { };
   xnvme = pkgs.callPackage ./xnvme { };
 }

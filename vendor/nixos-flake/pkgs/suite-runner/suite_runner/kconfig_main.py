@@ -1,0 +1,5 @@
+import sys
+
+from suite_runner.kconfig import main
+
+sys.exit(main())

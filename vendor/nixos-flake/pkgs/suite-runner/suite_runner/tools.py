@@ -1,0 +1,28 @@
+"""Small questions about the guest the suites' checks ask."""
+
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+
+def is_block_device(path: Path) -> bool:
+    try:
+        return stat.S_ISBLK(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def file_system_on(device: str) -> str | None:
+    """The file system signature on a device (blkid -p), or None when it is blank."""
+    found = subprocess.run(
+        ["blkid", "-p", "-o", "value", "-s", "TYPE", device],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return found.stdout.strip() or None
+
+
+def missing_programs(names: list[str]) -> list[str]:
+    return [name for name in names if shutil.which(name) is None]
