@@ -89,7 +89,23 @@ in
     nodeExporter = config.services.prometheus.exporters.node.enable;
     libvirtd = config.virtualisation.libvirtd.enable;
     rpcbind = config.services.rpcbind.enable;
+    nfsServer = config.services.nfs.server.enable;
+    mysql = config.services.mysql.enable;
   };
+
+  # The suites' runner units (testSuites/common/runner.nix) as systemd
+  # will run them, and what the suites hard-code or need around them.
+  runners = lib.mapAttrs (name: _: {
+    inherit (config.systemd.services."${name}@") after environment;
+    inherit (config.systemd.services."${name}@".serviceConfig) ExecStart Type TimeoutStartSec;
+  }) (config.nixos-flake.testSuites.runners or { });
+  nfsExports = config.services.nfs.server.exports;
+  firewallTcpPorts = config.networking.firewall.allowedTCPPorts;
+  modprobeConfig = config.boot.extraModprobeConfig;
+  sudoConfig = config.security.sudo.extraConfig;
+  shellInit = config.environment.extraInit;
+  mysqlDatabases = config.services.mysql.ensureDatabases;
+  blktestsConfig = config.environment.etc."blktests/config".text or null;
 
   tmpfiles = config.systemd.tmpfiles.rules;
   etc = lib.attrNames config.environment.etc;

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from suite_runner.suites import SUITES as RUNNER_SUITES
 
 from f.nix.common.nix_syntax import nix_string_list
 from f.nix.common.vm_config import (
@@ -26,7 +27,12 @@ from f.nix.common.vm_config import (
 )
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.wrapped_tree import CommandFailed, nix
-from tests.support import OFFLINE_NIX_CONFIG, REPOSITORY, flow_inputs, localflow_argv
+from tests.support import (
+    OFFLINE_NIX_CONFIG,
+    REPOSITORY,
+    flow_inputs,
+    localflow_argv,
+)
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCzVOVXyA4 dev@host"
 OTHER_KEY = (
@@ -292,28 +298,46 @@ class Expected:
     etc: frozenset[str] = frozenset()
     sysctl: tuple[tuple[str, int], ...] = ()
     enabled: frozenset[str] = frozenset()
+    # The runner unit's template name and the suite-run suite it runs.
+    runner: tuple[str, str] | None = None
+    # FHS paths the suite's scripts hard-code, linked at boot.
+    fhs: frozenset[str] = frozenset()
+    exports: frozenset[str] = frozenset()
 
 
 SUITES = {
     "blktests": Expected(
-        packages=frozenset({"blktests", "fio", "nvme-cli", "xnvme", "multipath-tools", "nbd"}),
+        packages=frozenset(
+            {
+                *("blktests", "fio", "nvme-cli", "xnvme", "multipath-tools", "nbd"),
+                # Whole groups (md, blktrace) and single tests call these.
+                *("mdadm", "blktrace", "parted", "cryptsetup", "expect", "bc"),
+                *("pciutils", "sg3_utils", "gzip"),
+            }
+        ),
         own="blktests",
-        tmpfiles=("d /var/lib/blktests ", "d /var/lib/blktests/results "),
         etc=frozenset({"blktests/config"}),
+        runner=("blktests", "blktests"),
     ),
     "fstests": Expected(
-        packages=frozenset({"xfstests", "xfsprogs", "fio", "xfsdump", "duperemove", "liburing"}),
+        packages=frozenset(
+            {"xfstests", "xfsprogs", "fio", "xfsdump", "duperemove", "liburing", "nfs-utils"}
+        ),
         own="xfstests",
-        users=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa"}),
-        groups=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa"}),
-        tmpfiles=("d /var/lib/xfstests ", "d /var/lib/xfstests/results "),
+        # The README's accounts, and the dump tests' daemon, bin and sys.
+        users=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa", "daemon", "bin"}),
+        groups=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa", "daemon", "bin", "sys"}),
         services=frozenset({"fstests-workdir"}),
+        runner=("xfstests", "fstests"),
+        fhs=frozenset({"/bin/bash", "/usr/bin/awk", "/usr/bin/perl", "/usr/bin/time"}),
+        exports=frozenset({"/export/test", "/export/scratch"}),
+        enabled=frozenset({"nfsServer"}),
     ),
     "gitr": Expected(
-        packages=frozenset({"gitr", "git"}),
+        packages=frozenset({"gitr", "git", "perl"}),
         own="gitr",
-        tmpfiles=("d /var/lib/gitr ",),
-        variables=(("GITR_DIR", "/var/lib/gitr"),),
+        runner=("gitr", "gitr"),
+        fhs=frozenset({"/bin/bash"}),
     ),
     "kunit": Expected(
         packages=frozenset({"kunit-runner", "kmod"}),
@@ -322,33 +346,41 @@ SUITES = {
         services=frozenset({"kunit"}),
     ),
     "ltp": Expected(
-        packages=frozenset({"ltp", "numactl"}),
+        packages=frozenset({"ltp", "numactl", "gzip"}),
         own="ltp",
         users=frozenset({"bin", "daemon"}),
         groups=frozenset({"bin", "daemon"}),
-        tmpfiles=("L+ /opt/ltp ", "d /var/lib/ltp "),
+        tmpfiles=("L+ /opt/ltp ",),
         variables=(("LTPROOT", "/opt/ltp"),),
+        runner=("ltp", "ltp"),
+        fhs=frozenset({"/bin/bash"}),
     ),
     "mmtests": Expected(
         packages=frozenset({"mmtests", "damo", "perf-linux", "R", "cpupower"}),
         own="mmtests",
-        tmpfiles=("C /var/lib/mmtests ",),
+        tmpfiles=("C /var/lib/mmtests/tree ",),
         variables=(("ASSUME_PACKAGE_INSTALLED", "yes"),),
+        runner=("mmtests", "mmtests"),
+        fhs=frozenset({"/bin/bash", "/bin/kill", "/usr/bin/time", "/usr/bin/perl"}),
     ),
     "pynfs": Expected(
         packages=frozenset({"pynfs", "nfstest", "nfs-utils", "krb5"}),
         own="pynfs",
-        tmpfiles=("d /var/lib/pynfs ", "d /var/lib/nfstest "),
-        enabled=frozenset({"rpcbind"}),
+        tmpfiles=("d /var/lib/nfstest ",),
+        enabled=frozenset({"rpcbind", "nfsServer"}),
+        runner=("pynfs", "pynfs"),
+        exports=frozenset({"/export/pynfs", "/export/nfstest"}),
     ),
     "selftests": Expected(
         packages=frozenset({"bpftools", "iproute2", "nftables", "socat", "trace-cmd"}),
-        tmpfiles=("d /var/lib/kselftests ",),
+        runner=("kselftest", "kselftest"),
+        fhs=frozenset({"/bin/bash", "/usr/bin/timeout", "/sbin/modprobe"}),
     ),
     "sysbench": Expected(
         packages=frozenset({"sysbench"}),
         own="sysbench",
-        tmpfiles=("d /var/lib/sysbench ",),
+        enabled=frozenset({"mysql"}),
+        runner=("sysbench", "sysbench"),
     ),
     "usertests": Expected(
         packages=frozenset({"usertests-runner", "liburcu", "gcc-wrapper", "gnumake"}),
@@ -405,6 +437,27 @@ def assert_present(guest: Guest, what: str, expected: Expected) -> None:
         assert config["kernel"]["sysctl"].get(name) == value, f"{what}: {name}"
     for service in expected.enabled:
         assert config["enabledServices"][service] is True, f"{what}: {service}"
+    if expected.runner:
+        unit = expected.runner[0]
+        assert unit in config["runners"], f"{what}: no runner unit {unit}@"
+        assert f"{unit}@" in config["services"], what
+    for path in expected.fhs:
+        assert fhs_link(guest, path), f"{what}: {path} is not linked at boot"
+    for directory in expected.exports:
+        assert exported(guest, directory), f"{what}: {directory} is not exported"
+
+
+def fhs_link(guest: Guest, path: str) -> str | None:
+    """The store program an FHS path links to (a tmpfiles L+ rule), if any."""
+    for rule in guest.config["tmpfiles"]:
+        fields = rule.split()
+        if fields[:2] == ["L+", path]:
+            return fields[-1]
+    return None
+
+
+def exported(guest: Guest, directory: str) -> bool:
+    return any(line.split()[:1] == [directory] for line in guest.config["nfsExports"].splitlines())
 
 
 def assert_absent(guest: Guest, what: str, expected: Expected) -> None:
@@ -418,7 +471,12 @@ def assert_absent(guest: Guest, what: str, expected: Expected) -> None:
     for name, _ in expected.variables:
         assert name not in config["variables"], f"{what}: {name}"
     for service in expected.enabled:
-        assert config["enabledServices"][service] is False, f"{what}: {service}"
+        if not any(
+            service in SUITES[suite].enabled for suite in guest.test_suites if suite in SUITES
+        ):
+            assert config["enabledServices"][service] is False, f"{what}: {service}"
+    if expected.runner:
+        assert expected.runner[0] not in config["runners"], what
 
 
 def assert_selected(guest: Guest, kind: str, expectations: dict, selected: tuple[str, ...]):
@@ -429,6 +487,77 @@ def assert_selected(guest: Guest, kind: str, expectations: dict, selected: tuple
 
 def test_each_selected_suite_is_installed_with_what_it_needs(guest):
     assert_selected(guest, "suite", SUITES, guest.test_suites)
+
+
+def test_each_suites_runner_unit_files_its_results_in_the_suites_share(guest):
+    for suite in guest.test_suites:
+        if not SUITES[suite].runner:
+            continue
+        unit, runner_suite = SUITES[suite].runner
+        assert runner_suite in RUNNER_SUITES, f"suite-run does not know {runner_suite}"
+        service = guest.config["runners"][unit]
+        program, *arguments = service["ExecStart"].split()
+        assert program.startswith("/nix/store/") and program.endswith("/bin/suite-run")
+        # The instance, escaped as the suite names it, and the share as results.
+        assert arguments[0] == runner_suite and arguments[1] in ("%i", "%I", "%f")
+        assert arguments[2:] == ["--results", SUITE_RESULT_SHARES[suite]]
+        assert service["Type"] == "oneshot" and service["TimeoutStartSec"] == "infinity"
+        assert {"remote-fs.target", "kernel-config.service"} <= set(service["after"])
+    if any(SUITES[suite].runner for suite in guest.test_suites):
+        # The kernel's .config: linked at boot, exported to login shells.
+        assert "kernel-config" in guest.config["services"]
+        assert "KCONFIG_PATH" in guest.config["shellInit"]
+        assert "suite-runner" in guest.config["packages"]
+    else:
+        assert "kernel-config" not in guest.config["services"]
+
+
+def test_the_fhs_paths_link_to_the_programs_they_name(guest):
+    names = {
+        "/bin/bash": "bash",
+        "/usr/bin/awk": "awk",
+        "/usr/bin/perl": "perl",
+        "/usr/bin/python3": "python3",
+        "/usr/bin/time": "time",
+        "/usr/bin/timeout": "timeout",
+        "/sbin/modprobe": "modprobe",
+        "/bin/kill": "kill",
+    }
+    wanted = set().union(*(SUITES[suite].fhs for suite in guest.test_suites))
+    for path in wanted:
+        target = fhs_link(guest, path)
+        assert target.startswith("/nix/store/") and target.endswith(f"/bin/{names[path]}")
+    if "mmtests" in guest.test_suites:
+        # mmtests' scripts need its perl modules; the other suites take any perl.
+        assert "perl" in fhs_link(guest, "/usr/bin/perl") and "env" in fhs_link(
+            guest, "/usr/bin/perl"
+        )
+        assert "ASSUME_PACKAGE_INSTALLED" in guest.config["sudoConfig"]
+    if not guest.test_suites:
+        assert not [rule for rule in guest.config["tmpfiles"] if rule.startswith("L+ /bin/")]
+
+
+def test_the_nfs_suites_get_a_server_a_client_and_a_callback_port(guest):
+    if not {"fstests", "pynfs"} & set(guest.test_suites):
+        assert guest.config["enabledServices"]["nfsServer"] is False
+        return
+    assert guest.config["enabledServices"]["rpcbind"] is True
+    assert "options nfs callback_tcpport=4048" in guest.config["modprobeConfig"]
+    assert 4048 in guest.config["firewallTcpPorts"]
+    assert {111, 2049} <= set(guest.config["firewallTcpPorts"])
+    for line in guest.config["nfsExports"].splitlines():
+        assert "rw" in line and "no_root_squash" in line and "fsid=" in line
+
+
+def test_blktests_runs_unprivileged_tests_as_the_guests_user(guest):
+    if "blktests" not in guest.test_suites:
+        return
+    assert guest.config["blktestsConfig"].splitlines()[0] == f"NORMAL_USER={guest.user}"
+
+
+def test_sysbench_has_a_database_for_its_oltp_workloads(guest):
+    if "sysbench" in guest.test_suites:
+        assert guest.config["mysqlDatabases"] == ["sbtest"]
 
 
 def test_each_selected_profile_brings_its_services_and_sysctls(guest):

@@ -70,7 +70,13 @@ RESERVED_SHARE_TAGS = ("store", "modules")
 SUITE_RESULT_SHARES: dict[str, str] = {
     "blktests": "/var/lib/blktests",
     "fstests": "/var/lib/xfstests",
+    "gitr": "/var/lib/gitr",
+    "kunit": "/var/lib/kunit",
+    "ltp": "/var/lib/ltp",
+    "mmtests": "/var/lib/mmtests",
+    "pynfs": "/var/lib/pynfs",
     "selftests": "/var/lib/kselftests",
+    "sysbench": "/var/lib/sysbench",
     "usertests": "/var/lib/usertests",
 }
 SUITE_RESULT_SHARE_OPTIONS = ("nofail",)
@@ -93,6 +99,8 @@ RESERVED_USER_NAMES = (
     "fsgqa2",
     "bin",
     "daemon",
+    # sysbench's MariaDB.
+    "mysql",
 )
 RESERVED_USER_PREFIXES = ("nixbld", "systemd-")
 URL_SCHEMES = ("https", "http", "ssh", "git", "file")

@@ -51,6 +51,9 @@ stdenvNoCC.mkDerivation (finalAttrs: {
     runHook postInstall
   '';
 
+  # The perl with the modules mmtests' scripts use, for /usr/bin/perl.
+  passthru.perl = perlEnv;
+
   meta = {
     description = "Configurable performance test suite for memory management and other kernel subsystems";
     homepage = "https://github.com/gormanm/mmtests";

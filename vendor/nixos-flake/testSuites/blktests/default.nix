@@ -1,5 +1,6 @@
-# blktests: the block layer test suite, with everything its README lists,
-# a config file in /etc and a results directory outside the store.
+# blktests: the block layer test suite, with every program its tests call,
+# a config file in /etc, a normal user for the unprivileged tests, and the
+# runner unit `blktests@<group>`.
 {
   config,
   lib,
@@ -11,6 +12,11 @@ let
   cfg = config.nixos-flake.testSuites.blktests;
 in
 {
+  imports = [
+    ../../user
+    ../common/runner.nix
+  ];
+
   options.nixos-flake.testSuites.blktests = {
     config = lib.mkOption {
       type = lib.types.lines;
@@ -21,9 +27,10 @@ in
       '';
       description = ''
         Contents of /etc/blktests/config, the bash file blktests' ./check
-        sources (TEST_DEVS, EXCLUDE, QUICK_RUN, TIMEOUT, ...). Left empty,
-        only tests that need no device run. The `blktests` wrapper passes
-        it with `-c` when the file exists.
+        sources (TEST_DEVS, EXCLUDE, QUICK_RUN, TIMEOUT, ...), after a
+        first line setting NORMAL_USER to the guest's user (nvme/046 runs
+        commands as it). Left empty, only tests that need no device run.
+        The `blktests` wrapper and `blktests@<group>` pass it with `-c`.
       '';
     };
   };
@@ -58,13 +65,35 @@ in
       kmod
       # NVMe user-space access beyond nvme-cli.
       xnvme
+      # Programs whole groups or single tests require (_have_program):
+      # md/ (mdadm), blktrace/ (blktrace, blkparse), loop/ and nbd/
+      # (parted), zbd/011,013 (cryptsetup), nvme/066 (expect), throtl/ (bc),
+      # block/011,019 (setpci), srp/ (sg_reset).
+      mdadm
+      blktrace
+      parted
+      cryptsetup
+      expect
+      bc
+      pciutils
+      sg3_utils
+      # check reads /proc/config.gz with zgrep.
+      gzip
     ];
 
-    environment.etc."blktests/config".text = cfg.config;
+    environment.etc."blktests/config".text = ''
+      NORMAL_USER=${config.nixos-flake.user.name}
+      ${cfg.config}
+    '';
 
-    systemd.tmpfiles.rules = [
-      "d /var/lib/blktests 0755 root root -"
-      "d /var/lib/blktests/results 0755 root root -"
-    ];
+    nixos-flake.testSuites.runners.blktests = {
+      suite = "blktests";
+      description = "blktests group or test";
+      # Tests are named group/NNN: `blktests@block` or, escaped,
+      # `blktests@block-001`.
+      instance = "%I";
+      resultsDir = "/var/lib/blktests";
+      environment.BLKTESTS_TREE = "${pkgs.blktests}/lib/blktests";
+    };
   };
 }

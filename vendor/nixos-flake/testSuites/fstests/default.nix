@@ -1,5 +1,7 @@
-# fstests (xfstests): the suite from nixpkgs, the packages its README lists,
-# its test users and group, and /var/lib/xfstests as the place to run it.
+# fstests (xfstests): a current release built with everything its tests
+# use, the packages its README lists, its test accounts, the FHS paths it
+# hard-codes, the NFS and CIFS clients and an in-guest NFS server, and the
+# runner unit `xfstests@<section>`.
 {
   config,
   lib,
@@ -12,21 +14,46 @@ let
   xfstests = pkgs.xfstests;
 in
 {
+  imports = [
+    ../common/accounts.nix
+    ../common/fhs-paths.nix
+    ../common/nfs-server.nix
+    ../common/runner.nix
+  ];
+
   options.nixos-flake.testSuites.fstests = {
     localConfig = lib.mkOption {
       type = lib.types.lines;
       default = "";
       example = ''
-        export FSTYP=xfs
-        export TEST_DEV=/dev/vdb
-        export TEST_DIR=/mnt/test
-        export SCRATCH_DEV=/dev/vdc
-        export SCRATCH_MNT=/mnt/scratch
+        [xfs]
+        FSTYP=xfs
+        TEST_DEV=/dev/vdb
+        TEST_DIR=/mnt/test
+        SCRATCH_DEV=/dev/vdc
+        SCRATCH_MNT=/mnt/scratch
+
+        [nfs]
+        FSTYP=nfs
+        TEST_DEV=localhost:/export/test
+        TEST_DIR=/mnt/nfs-test
+        SCRATCH_DEV=localhost:/export/scratch
+        SCRATCH_MNT=/mnt/nfs-scratch
       '';
       description = ''
         Contents of /etc/xfstests/local.config. When set, it is linked as
         /var/lib/xfstests/local.config (unless that path already holds a
-        file of its own), which is where ./check looks for it.
+        file of its own), which is where ./check looks for it. Each
+        `[section]` is what `xfstests@<section>` runs.
+      '';
+    };
+    checkArgs = lib.mkOption {
+      type = lib.types.str;
+      default = "-g auto";
+      example = "-g quick -x dangerous";
+      description = ''
+        Arguments `xfstests@<section>` passes to ./check after
+        `-s <section> -R xunit`: which tests to run.
       '';
     };
   };
@@ -77,7 +104,37 @@ in
       fsverity-utils
       killall
       which
+      # Network file system clients for nfs and cifs sections.
+      nfs-utils
+      cifs-utils
     ];
+
+    # common/ and tests/ call these by path: awk (helpers), bash (the
+    # tests' shebangs, patched at build but also spelled in `su -s`),
+    # perl and python3 (src/ helper scripts), time (src/scaleread.sh).
+    nixos-flake.testSuites.fhsPaths = {
+      "/bin/bash" = lib.getExe pkgs.bash;
+      "/usr/bin/awk" = "${pkgs.gawk}/bin/awk";
+      # Any perl will do; mmtests' perl with its modules wins when present.
+      "/usr/bin/perl" = lib.mkDefault (lib.getExe pkgs.perl);
+      "/usr/bin/python3" = lib.getExe pkgs.python3;
+      "/usr/bin/time" = lib.getExe pkgs.time;
+    };
+
+    # localhost:/export/test and /export/scratch for NFS sections (mount a
+    # disk on each to test over a real file system).
+    nixos-flake.testSuites.nfsServer.exports = [
+      "/export/test"
+      "/export/scratch"
+    ];
+
+    nixos-flake.testSuites.runners.xfstests = {
+      suite = "fstests";
+      description = "fstests section";
+      resultsDir = "/var/lib/xfstests";
+      after = [ "fstests-workdir.service" ];
+      environment.FSTESTS_CHECK_ARGS = cfg.checkArgs;
+    };
 
     # README step 6: useradd -m fsgqa; useradd 123456-fsgqa; useradd fsgqa2;
     # groupadd fsgqa. Each account gets the group of its name, as useradd
@@ -115,11 +172,6 @@ in
     # so build the same shape here: a writable directory whose entries link
     # to the package, as nixpkgs' own xfstests-check wrapper does in a
     # temporary directory.
-    systemd.tmpfiles.rules = [
-      "d /var/lib/xfstests 0755 root root -"
-      "d /var/lib/xfstests/results 0755 root root -"
-    ];
-
     systemd.services.fstests-workdir = {
       description = "Link the fstests tree into /var/lib/xfstests";
       wantedBy = [ "multi-user.target" ];

@@ -1,4 +1,7 @@
-# gitr: git's own regression test suite, run on the file system under test.
+# gitr: git's own regression test suite, built and run on the file system
+# under test as the guest's user (kdevops' gitr workflow), by the runner
+# unit `gitr@<directory>`: `systemctl start gitr@mnt-test` builds git in
+# /mnt/test/gitr/git and runs its tests there.
 {
   config,
   lib,
@@ -10,16 +13,26 @@ let
   cfg = config.nixos-flake.testSuites.gitr;
 in
 {
+  imports = [
+    ../../user
+    ../common/fhs-paths.nix
+    ../common/runner.nix
+  ];
+
   options.nixos-flake.testSuites.gitr = {
-    directory = lib.mkOption {
+    user = lib.mkOption {
       type = lib.types.str;
-      default = "/var/lib/gitr";
-      example = "/mnt/test/gitr";
+      default = config.nixos-flake.user.name;
+      defaultText = lib.literalExpression "config.nixos-flake.user.name";
       description = ''
-        Default directory `gitr` copies git's built tree into and runs the
-        tests in (the GITR_DIR environment variable). Put it on the file
-        system under test; a first argument to `gitr` overrides it.
+        Account that builds git and runs its tests (git's tests expect an
+        unprivileged user). `gitr@<directory>` makes <directory>/gitr its.
       '';
+    };
+    jobs = lib.mkOption {
+      type = lib.types.nullOr lib.types.ints.positive;
+      default = null;
+      description = "Parallel make jobs for the build and the tests; null: one per CPU.";
     };
   };
 
@@ -28,7 +41,7 @@ in
       gitr
       git
       # git's t/ needs a POSIX shell, perl and python for its scripts and
-      # helpers, make to drive it, and the usual text tools.
+      # helpers, and the usual text tools; prove for TAP runs by hand.
       bash
       coreutils
       diffutils
@@ -45,8 +58,22 @@ in
       zip
     ];
 
-    environment.variables.GITR_DIR = cfg.directory;
+    # Test scripts and helpers spell these out.
+    nixos-flake.testSuites.fhsPaths = {
+      "/bin/bash" = lib.getExe pkgs.bash;
+      # Any perl will do; mmtests' perl with its modules wins when present.
+      "/usr/bin/perl" = lib.mkDefault (lib.getExe pkgs.perl);
+    };
 
-    systemd.tmpfiles.rules = [ "d ${cfg.directory} 0755 root root -" ];
+    nixos-flake.testSuites.runners.gitr = {
+      suite = "gitr";
+      description = "git's test suite built and run in";
+      instance = "%f";
+      resultsDir = "/var/lib/gitr";
+      environment = {
+        GITR_USER = cfg.user;
+      }
+      // lib.optionalAttrs (cfg.jobs != null) { GITR_JOBS = toString cfg.jobs; };
+    };
   };
 }

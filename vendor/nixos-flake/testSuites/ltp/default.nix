@@ -1,33 +1,19 @@
 # LTP: the Linux Test Project built from source, reachable at /opt/ltp as
 # its documentation assumes, with the bin and daemon accounts its tests
-# expect.
+# expect and the runner unit `ltp@<runtest>`, which runs kirk (runltp is a
+# stub that exits 1 since LTP 20260529).
 {
-  config,
   lib,
   pkgs,
   ...
 }:
 
-let
-  cfg = config.nixos-flake.testSuites.ltp;
-in
 {
-  options.nixos-flake.testSuites.ltp = {
-    binId = lib.mkOption {
-      type = lib.types.ints.between 1 999;
-      default = 481;
-      description = ''
-        UID and GID of the `bin` user and group LTP expects. LTP wants each
-        of its accounts to have equal user and group IDs; NixOS already uses
-        the traditional values (GID 1 is wheel), so a free system ID is used.
-      '';
-    };
-    daemonId = lib.mkOption {
-      type = lib.types.ints.between 1 999;
-      default = 482;
-      description = "UID and GID of the `daemon` user and group LTP expects (see binId).";
-    };
-  };
+  imports = [
+    ../common/accounts.nix
+    ../common/fhs-paths.nix
+    ../common/runner.nix
+  ];
 
   config = {
     environment.systemPackages = with pkgs; [
@@ -49,35 +35,27 @@ in
       attr
       keyutils
       numactl
+      # LTP reads a gzip kernel config through zcat.
+      gzip
     ];
 
     # INSTALL: "LTP assumes the existence of the nobody, bin, and daemon
-    # users and their groups", each with equal user and group IDs. NixOS
-    # has nobody/nogroup at 65534 already.
-    users.groups = {
-      bin.gid = cfg.binId;
-      daemon.gid = cfg.daemonId;
-    };
-    users.users = {
-      bin = {
-        isSystemUser = true;
-        uid = cfg.binId;
-        group = "bin";
-        description = "LTP test account";
-      };
-      daemon = {
-        isSystemUser = true;
-        uid = cfg.daemonId;
-        group = "daemon";
-        description = "LTP test account";
-      };
+    # users and their groups": common/accounts.nix (nobody is NixOS' own).
+
+    # Shell tests with #!/bin/bash.
+    nixos-flake.testSuites.fhsPaths."/bin/bash" = lib.getExe pkgs.bash;
+
+    nixos-flake.testSuites.runners.ltp = {
+      suite = "ltp";
+      description = "LTP runtest file";
+      resultsDir = "/var/lib/ltp";
+      environment.LTPROOT = "/opt/ltp";
     };
 
-    # The documented install location; kirk and runltp read LTPROOT.
+    # The documented install location; kirk reads LTPROOT.
     environment.variables.LTPROOT = "/opt/ltp";
     systemd.tmpfiles.rules = [
       "L+ /opt/ltp - - - - ${pkgs.ltp}"
-      "d /var/lib/ltp 0755 root root -"
     ];
   };
 }

@@ -1,6 +1,7 @@
-# MMTests: a writable copy of the tree in /var/lib/mmtests, the tools
-# run-mmtests.sh would otherwise try to install with zypper or apt, and
-# damo for DAMON-based memory monitoring.
+# MMTests: a writable copy of the tree, the tools run-mmtests.sh would
+# otherwise try to install with zypper or apt, the FHS paths its scripts
+# spell out, damo for DAMON-based memory monitoring, and the runner unit
+# `mmtests@<config>`.
 {
   config,
   lib,
@@ -12,14 +13,20 @@ let
   cfg = config.nixos-flake.testSuites.mmtests;
 in
 {
+  imports = [
+    ../common/fhs-paths.nix
+    ../common/runner.nix
+  ];
+
   options.nixos-flake.testSuites.mmtests = {
     directory = lib.mkOption {
       type = lib.types.str;
-      default = "/var/lib/mmtests";
+      default = "/var/lib/mmtests/tree";
       description = ''
         Where the MMTests tree is copied at boot (only if the directory does
         not exist yet). run-mmtests.sh writes work/ and reads configs
-        relative to itself, so it has to run from a writable copy.
+        relative to itself, so it has to run from a writable copy. The
+        default is inside the results share, so work/ persists on the host.
       '';
     };
   };
@@ -71,8 +78,30 @@ in
     ];
 
     # Tell bin/install-depends everything is in place: there is no zypper
-    # or apt to call on NixOS.
+    # or apt to call on NixOS. sudo keeps it, for runs started with sudo.
     environment.variables.ASSUME_PACKAGE_INSTALLED = "yes";
+    security.sudo.extraConfig = ''
+      Defaults env_keep += "ASSUME_PACKAGE_INSTALLED"
+    '';
+
+    # Shellpacks that refresh.sh writes and makes executable keep their
+    # #!/bin/bash (patchShebangs only saw them as 0644 files);
+    # run-mmtests.sh calls /bin/kill and wraps every test in /usr/bin/time;
+    # bin/ has #!/usr/bin/perl and #!/usr/bin/python3 scripts.
+    nixos-flake.testSuites.fhsPaths = {
+      "/bin/bash" = lib.getExe pkgs.bash;
+      "/bin/kill" = "${pkgs.util-linux}/bin/kill";
+      "/usr/bin/time" = lib.getExe pkgs.time;
+      "/usr/bin/perl" = "${pkgs.mmtests.perl}/bin/perl";
+      "/usr/bin/python3" = lib.getExe pkgs.python3;
+    };
+
+    nixos-flake.testSuites.runners.mmtests = {
+      suite = "mmtests";
+      description = "MMTests config";
+      resultsDir = "/var/lib/mmtests";
+      environment.MMTESTS_DIR = cfg.directory;
+    };
 
     # "C" copies only when the target is missing, so a run's work/ survives
     # a reboot where /var/lib persists.

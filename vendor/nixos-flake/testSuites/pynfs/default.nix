@@ -1,9 +1,35 @@
 # pynfs and NFStest: NFS server conformance tests and NFS client tests,
-# with the NFS client tools, rpcbind, and the packet capture and firewall
-# commands NFStest drives.
-{ pkgs, ... }:
-
+# with the guest's own nfsd exporting /export/pynfs to test, the NFS client
+# tools, and the packet capture and firewall commands NFStest drives. The
+# runner unit `pynfs@<4.0|4.1>` runs pynfs against that export.
 {
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+
+let
+  cfg = config.nixos-flake.testSuites.pynfs;
+in
+{
+  imports = [
+    ../common/nfs-server.nix
+    ../common/runner.nix
+  ];
+
+  options.nixos-flake.testSuites.pynfs = {
+    server = lib.mkOption {
+      type = lib.types.strMatching "[^:]+:/.*";
+      default = "localhost:/export/pynfs";
+      example = "nfs-server:/export/pynfs";
+      description = ''
+        The export `pynfs@<version>` tests (server:/path). The default is
+        the guest's own nfsd, i.e. the kernel under test as the server.
+      '';
+    };
+  };
+
   config = {
     environment.systemPackages = with pkgs; [
       pynfs
@@ -22,12 +48,20 @@
       psmisc
     ];
 
-    # The NFS client needs rpcbind for NFSv3 and the lock manager.
-    services.rpcbind.enable = true;
-
-    systemd.tmpfiles.rules = [
-      "d /var/lib/pynfs 0755 root root -"
-      "d /var/lib/nfstest 0755 root root -"
+    # The client's rpcbind and statd come with the NFS server module.
+    nixos-flake.testSuites.nfsServer.exports = [
+      "/export/pynfs"
+      "/export/nfstest"
     ];
+
+    nixos-flake.testSuites.runners.pynfs = {
+      suite = "pynfs";
+      description = "pynfs NFS server tests, NFS version";
+      resultsDir = "/var/lib/pynfs";
+      after = [ "nfs-server.service" ];
+      environment.PYNFS_SERVER = cfg.server;
+    };
+
+    systemd.tmpfiles.rules = [ "d /var/lib/nfstest 0755 root root -" ];
   };
 }

@@ -1,9 +1,16 @@
 # Kernel selftests (tools/testing/selftests): the tests come with the kernel
-# tree under test (built outside, shared in or installed with
-# kselftest_install.sh); this module brings what they call at run time.
-{ pkgs, ... }:
+# under test, installed on the host (make -C tools/testing/selftests install)
+# into the selftests share at <kernel release>/tree; this module brings what
+# they call at run time, the paths their runner hard-codes, and the runner
+# unit `kselftest@<collection>`.
+{ lib, pkgs, ... }:
 
 {
+  imports = [
+    ../common/fhs-paths.nix
+    ../common/runner.nix
+  ];
+
   config = {
     environment.systemPackages = with pkgs; [
       # run_kselftest.sh and kselftest/runner.sh.
@@ -38,7 +45,24 @@
       bc
     ];
 
-    # Where kselftest_install.sh output or a results log can go.
-    systemd.tmpfiles.rules = [ "d /var/lib/kselftests 0755 root root -" ];
+    # kselftest/runner.sh runs tests under /usr/bin/timeout only if it
+    # exists (otherwise with no timeout at all), module.sh calls
+    # /sbin/modprobe (otherwise every module test skips), and many tests
+    # are #!/bin/bash.
+    nixos-flake.testSuites.fhsPaths = {
+      "/bin/bash" = lib.getExe pkgs.bash;
+      "/usr/bin/timeout" = "${pkgs.coreutils}/bin/timeout";
+      "/sbin/modprobe" = "${pkgs.kmod}/bin/modprobe";
+      "/usr/bin/perl" = lib.mkDefault (lib.getExe pkgs.perl);
+    };
+
+    # Collections with a '/' are written with systemd-escape:
+    # kselftest@$(systemd-escape net/forwarding).
+    nixos-flake.testSuites.runners.kselftest = {
+      suite = "kselftest";
+      description = "kernel selftests collection";
+      instance = "%I";
+      resultsDir = "/var/lib/kselftests";
+    };
   };
 }

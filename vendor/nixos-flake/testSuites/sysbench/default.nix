@@ -1,5 +1,5 @@
-# sysbench: CPU, memory, thread, mutex and file I/O benchmarks, with a
-# directory for its fileio test files.
+# sysbench: CPU, memory, thread, mutex, file I/O and OLTP benchmarks, with
+# MariaDB for the OLTP workloads and the runner unit `sysbench@<workload>`.
 {
   config,
   lib,
@@ -11,14 +11,25 @@ let
   cfg = config.nixos-flake.testSuites.sysbench;
 in
 {
+  imports = [ ../common/runner.nix ];
+
   options.nixos-flake.testSuites.sysbench = {
     directory = lib.mkOption {
-      type = lib.types.str;
-      default = "/var/lib/sysbench";
+      type = lib.types.nullOr lib.types.str;
+      default = null;
+      example = "/mnt/test/sysbench";
       description = ''
-        Directory created for `sysbench fileio` runs, which prepare and
-        remove their test files in the working directory. Point it at the
-        file system being measured.
+        Directory `sysbench@fileio` prepares, measures and removes its test
+        files in: on the file system being measured (a tmpfs would measure
+        RAM, and the runner refuses it). Created at boot when set.
+      '';
+    };
+    database = lib.mkOption {
+      type = lib.types.bool;
+      default = true;
+      description = ''
+        Run MariaDB with an empty `sbtest` database for the oltp_*
+        workloads (sysbench from nixpkgs has only the MySQL driver).
       '';
     };
   };
@@ -31,6 +42,20 @@ in
       util-linux
     ];
 
-    systemd.tmpfiles.rules = [ "d ${cfg.directory} 0755 root root -" ];
+    systemd.tmpfiles.rules = lib.optional (cfg.directory != null) "d ${cfg.directory} 0755 root root -";
+
+    services.mysql = lib.mkIf cfg.database {
+      enable = true;
+      package = lib.mkDefault pkgs.mariadb;
+      ensureDatabases = [ "sbtest" ];
+    };
+
+    nixos-flake.testSuites.runners.sysbench = {
+      suite = "sysbench";
+      description = "sysbench workload";
+      resultsDir = "/var/lib/sysbench";
+      after = lib.optional cfg.database "mysql.service";
+      environment = lib.optionalAttrs (cfg.directory != null) { SYSBENCH_DIR = cfg.directory; };
+    };
   };
 }
