@@ -108,7 +108,14 @@ def main(argv: list[str] | None = None) -> int:
         account = pwd.getpwnam(command.user)
         os.chown(run_dir, account.pw_uid, account.pw_gid)
     started = time.monotonic()
-    status, output = run_and_log(command, run_dir / "output.log", suite_env(host, config, command))
+    try:
+        status, output = run_and_log(
+            command, run_dir / "output.log", suite_env(host, config, command)
+        )
+    except OSError as error:
+        # The suite's program could not be started: a failed run, filed as such.
+        print(f"suite-run: cannot run {command.argv[0]}: {error}", file=sys.stderr, flush=True)
+        status, output = 127, ""
     tests = suite.collect(host, options.instance, run_dir, output)
     summary.finish(status, time.monotonic() - started, tests)
     summary.write(run_dir)

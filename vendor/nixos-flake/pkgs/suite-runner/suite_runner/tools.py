@@ -26,3 +26,7 @@ def file_system_on(device: str) -> str | None:
 
 def missing_programs(names: list[str]) -> list[str]:
     return [name for name in names if shutil.which(name) is None]
+
+
+def make_file_system(fs_type: str, device: str) -> None:
+    subprocess.run([f"mkfs.{fs_type}", device], check=True, capture_output=True)

@@ -10,7 +10,6 @@ system is left alone and named. RESULT_BASE puts fstests' own results
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
 from suite_runner import shell, tools
@@ -104,7 +103,7 @@ class Fstests:
                 done.append(f"created {name}={value}")
         fs_type, device = variables.get("FSTYP", "xfs"), variables.get("TEST_DEV", "")
         if fs_type not in NETWORK and device and tools.file_system_on(device) is None:
-            subprocess.run([f"mkfs.{fs_type}", device], check=True, capture_output=True)
+            tools.make_file_system(fs_type, device)
             done.append(f"formatted the blank TEST_DEV={device} with mkfs.{fs_type}")
         return done
 

@@ -40,7 +40,7 @@ class Ltp:
         work.mkdir()
         return Command(
             argv=[
-                f"{self.root}/kirk",
+                str(host.path(self.root) / "kirk"),
                 "--run-suite",
                 instance,
                 "--tmp-dir",
@@ -50,7 +50,7 @@ class Ltp:
                 *extra,
             ],
             cwd=run_dir,
-            env={"LTPROOT": self.root},
+            env={"LTPROOT": str(host.path(self.root))},
         )
 
     def collect(self, host: Host, instance: str, run_dir: Path, output: str) -> dict[str, str]:

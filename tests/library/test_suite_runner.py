@@ -1,0 +1,583 @@
+"""suite-run and kernel-config, the guest's runner, against stand-in guests.
+
+Each test builds a guest under a directory (SUITE_RUN_ROOT): the kernel's
+modules tree, /proc/self/mountinfo, the suite's installed tree with a
+stand-in for its own entry point (./check, run_kselftest.sh, kirk) that
+prints and writes what the real one does. The runner is run as the units
+run it, as a program; only the suites themselves are stand-ins.
+"""
+
+import json
+import os
+import pwd
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from suite_runner import results
+from suite_runner.host import Host
+from suite_runner.suites import SUITES
+from suite_runner.suites.fstests import Fstests
+
+from tests.support import LIBRARY
+
+RUNNER = LIBRARY / "pkgs" / "suite-runner"
+RELEASE = "6.18.0-test"
+SHARE_MOUNTINFO = "42 30 0:40 / {path} rw,relatime - virtiofs {tag} rw\n"
+ROOT_MOUNTINFO = "22 1 0:21 / / rw,relatime - tmpfs none rw,mode=755\n"
+
+
+@dataclass
+class Guest:
+    root: Path
+    bin_dir: Path
+
+    def path(self, absolute: str) -> Path:
+        return self.root / absolute.lstrip("/")
+
+    def write(self, absolute: str, text: str, mode: int = 0o644) -> Path:
+        path = self.path(absolute)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        path.chmod(mode)
+        return path
+
+    def share(self, *mount_points: str) -> None:
+        lines = [ROOT_MOUNTINFO]
+        for mount_point in mount_points:
+            lines.append(SHARE_MOUNTINFO.format(path=self.path(mount_point), tag="results"))
+        # mountinfo names mount points as the guest sees them.
+        text = "".join(lines).replace(str(self.root), "")
+        self.write("/proc/self/mountinfo", text)
+
+    def tool(self, name: str, script: str) -> None:
+        tool = self.bin_dir / name
+        tool.write_text("#!/bin/sh\n" + script)
+        tool.chmod(0o755)
+
+    def env(self, **more: str) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("KCONFIG_PATH", "HOST_OPTIONS", "LTPROOT")
+        }
+        return {
+            **env,
+            "PYTHONPATH": str(RUNNER),
+            "PATH": f"{self.bin_dir}:{os.environ['PATH']}",
+            "SUITE_RUN_ROOT": str(self.root),
+            "SUITE_RUN_RELEASE": RELEASE,
+            **more,
+        }
+
+    def run(self, *argv: str, module: str = "suite_runner", **env: str):
+        return subprocess.run(
+            [sys.executable, "-m", module, *argv],
+            capture_output=True,
+            text=True,
+            env=self.env(**env),
+        )
+
+    def only_run(self, results_dir: str) -> Path:
+        """The one run filed for RELEASE (selftests keep their tree beside the runs)."""
+        (run_dir,) = [
+            path
+            for path in self.path(results_dir).joinpath(RELEASE).iterdir()
+            if path.name != "tree"
+        ]
+        return run_dir
+
+
+@pytest.fixture
+def guest(tmp_path) -> Guest:
+    guest = Guest(tmp_path / "guest", tmp_path / "bin")
+    guest.root.mkdir()
+    guest.bin_dir.mkdir()
+    guest.share()
+    return guest
+
+
+def summary_of(run_dir: Path) -> dict:
+    return json.loads((run_dir / "summary.json").read_text())
+
+
+# kernel-config
+
+
+def test_kernel_config_finds_the_config_beside_the_modules_and_links_it_into_boot(guest):
+    config = guest.write(f"/lib/modules/{RELEASE}/config", "CONFIG_XFS_FS=m\n")
+    completed = guest.run("--link", module="suite_runner.kconfig_main")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == str(config)
+    boot = guest.path(f"/boot/config-{RELEASE}")
+    assert boot.is_symlink() and boot.resolve() == config
+    # A second boot leaves the link alone.
+    assert guest.run("--link", module="suite_runner.kconfig_main").returncode == 0
+
+
+def test_kernel_config_takes_kconfig_path_first_and_never_links_the_gzip_one(guest):
+    guest.write(f"/lib/modules/{RELEASE}/config", "CONFIG_A=y\n")
+    chosen = guest.write("/srv/kconfig", "CONFIG_B=y\n")
+    found = guest.run(module="suite_runner.kconfig_main", KCONFIG_PATH=str(chosen))
+    assert found.stdout.strip() == str(chosen)
+
+    guest.path(f"/lib/modules/{RELEASE}/config").unlink()
+    proc = guest.write("/proc/config.gz", "gzip")
+    linked = guest.run("--link", module="suite_runner.kconfig_main")
+    assert linked.stdout.strip() == str(proc)
+    assert not guest.path(f"/boot/config-{RELEASE}").exists()
+
+
+def test_kernel_config_says_where_it_looked_and_what_to_do_when_there_is_none(guest):
+    completed = guest.run("--link", module="suite_runner.kconfig_main")
+    assert completed.returncode == 1
+    assert f"no kernel config found for {RELEASE}" in completed.stderr
+    assert f"/lib/modules/{RELEASE}/config" in completed.stderr
+    assert "CONFIG_IKCONFIG_PROC=y" in completed.stderr
+
+
+# What every run says first, and where results go
+
+
+def blktests_tree(guest: Guest, script: str) -> Path:
+    tree = "/run/current-system/sw/lib/blktests"
+    for group in ("block", "loop"):
+        guest.path(f"{tree}/tests/{group}").mkdir(parents=True)
+    guest.write(f"{tree}/tests/block/001", "")
+    guest.write(f"{tree}/check", "#!/bin/sh\n" + script, 0o755)
+    return guest.path(tree)
+
+
+BLKTESTS_CHECK = """
+echo "check $*"
+out=$2
+mkdir -p "$out/nodev/block" "$out/vdb/loop"
+printf 'status\\tpass\\nruntime\\t1.2s\\n' > "$out/nodev/block/001"
+printf 'status\\tfail\\nreason\\toutput\\n' > "$out/nodev/block/002"
+echo diff > "$out/nodev/block/002.out.bad"
+printf 'status\\tnot run\\n' > "$out/vdb/loop/001"
+echo "block/001 (a test)                                          [passed]"
+exit 1
+"""
+
+
+def test_a_run_is_filed_per_kernel_release_with_a_summary_a_script_can_read(guest):
+    blktests_tree(guest, BLKTESTS_CHECK)
+    guest.write("/etc/blktests/config", "NORMAL_USER=dev\nTEST_DEVS=(/dev/vdb)\n")
+    guest.write(f"/lib/modules/{RELEASE}/config", "CONFIG_BLK_DEV_ZONED=y\n")
+    guest.share("/var/lib/blktests")
+
+    completed = guest.run("blktests", "block", "--results", "/var/lib/blktests")
+    assert completed.returncode == 1, completed.stderr  # block/002 failed
+    run_dir = guest.only_run("/var/lib/blktests")
+    summary = summary_of(run_dir)
+    assert summary["counts"] == {"passed": 1, "failed": 1, "skipped": 1, "notrun": 0}
+    assert summary["tests"] == {
+        "block/001": "passed",
+        "block/002": "failed",
+        "loop/001 => vdb": "skipped",
+    }
+    assert summary["kernel_release"] == RELEASE and summary["results_on_host"] is True
+    assert summary["kernel_config"].endswith(f"/lib/modules/{RELEASE}/config")
+    assert summary["exit_status"] == 1
+    assert summary["command"] == [
+        "./check",
+        "-o",
+        str(run_dir),
+        "-c",
+        "/etc/blktests/config",
+        "block",
+    ]
+    assert (run_dir / "output.log").read_text().startswith(f"check -o {run_dir}")
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "suite-run: blktests@block on kernel 6.18.0-test"
+    assert lines[1].startswith("suite-run: kernel config: ")
+    assert lines[2] == "suite-run: results go to the host: /var/lib/blktests is a virtiofs share"
+    assert "blktests@block: 1 passed, 1 failed, 1 skipped, 0 notrun (exit status 1)" in lines[-2]
+
+
+def test_without_a_share_or_a_kernel_config_the_run_says_so_and_still_runs(guest):
+    blktests_tree(guest, "exit 0\n")
+    completed = guest.run("blktests", "block", "--results", "/var/lib/blktests")
+    assert completed.returncode == 0, completed.stderr
+    assert "suite-run: warning: no kernel config found for 6.18.0-test" in completed.stdout
+    assert (
+        "suite-run: warning: results stay in the guest (/var/lib/blktests is on tmpfs at /) "
+        "and are lost with the VM: have the host serve the suite's share at /var/lib/blktests"
+    ) in completed.stdout
+    summary = summary_of(guest.only_run("/var/lib/blktests"))
+    assert summary["results_on_host"] is False and summary["kernel_config"] is None
+    # A plain-text config reaches the suite as KCONFIG_PATH.
+    guest.write(f"/lib/modules/{RELEASE}/config", "CONFIG_X=y\n")
+    blktests_tree_again = guest.path("/run/current-system/sw/lib/blktests/check")
+    blktests_tree_again.write_text('#!/bin/sh\necho "KCONFIG_PATH=$KCONFIG_PATH"\n')
+    seen = guest.run("blktests", "block", "--results", "/var/lib/blktests")
+    assert f"KCONFIG_PATH={guest.path(f'/lib/modules/{RELEASE}/config')}" in seen.stdout
+
+
+def test_two_runs_in_the_same_second_get_their_own_directories(guest):
+    blktests_tree(guest, "exit 0\n")
+    for _ in range(2):
+        assert guest.run("blktests", "block", "--results", "/r").returncode == 0
+    assert len(list(guest.path(f"/r/{RELEASE}").iterdir())) == 2
+
+
+def test_missing_prerequisites_are_all_named_and_nothing_runs(guest):
+    blktests_tree(guest, "echo ran; exit 0\n")
+    completed = guest.run("blktests", "nosuchgroup", "--results", "/r")
+    assert completed.returncode == 2
+    assert "suite-run: missing: no blktests group or test 'nosuchgroup' (groups: block, loop)" in (
+        completed.stderr
+    )
+    assert "not started: 1 prerequisite(s) missing" in completed.stderr
+    assert "ran" not in completed.stdout
+    assert not guest.path("/r").exists()
+
+
+def test_an_unknown_suite_is_refused_with_the_known_ones(guest):
+    completed = guest.run("nosuchsuite", "x")
+    assert completed.returncode == 2
+    assert "invalid choice: 'nosuchsuite'" in completed.stderr
+    for name in SUITES:
+        assert name in completed.stderr
+
+
+# fstests
+
+
+FSTESTS_CHECK = """
+echo "check $* RESULT_BASE=$RESULT_BASE HOST_OPTIONS=$HOST_OPTIONS"
+mkdir -p "$RESULT_BASE/nfs"
+echo '<testsuite/>' > "$RESULT_BASE/nfs/result.xml"
+echo "SECTION       -- nfs"
+echo "generic/001 3s ...  2s"
+echo "Ran: generic/001 generic/002 generic/003"
+echo "Not run: generic/003"
+echo "Failures: generic/002"
+echo "Failed 1 of 3 tests"
+exit 1
+"""
+
+LOCAL_CONFIG = """\
+# common to every section
+SCRATCH_MNT=/mnt/scratch
+
+[xfs]
+FSTYP=xfs
+TEST_DEV=/dev/vdb
+TEST_DIR=/mnt/test
+SCRATCH_DEV=/dev/vdc
+
+[nfs]
+FSTYP=nfs
+TEST_DEV=localhost:/export/test
+TEST_DIR=/mnt/nfs-test
+SCRATCH_DEV=localhost:/export/scratch
+SCRATCH_MNT=/mnt/nfs-scratch
+"""
+
+
+def fstests_tree(guest: Guest) -> None:
+    guest.write("/var/lib/xfstests/check", "#!/bin/sh\n" + FSTESTS_CHECK, 0o755)
+    guest.write("/var/lib/xfstests/local.config", LOCAL_CONFIG)
+
+
+def test_fstests_creates_the_sections_mount_points_and_files_checks_results(guest):
+    fstests_tree(guest)
+    completed = guest.run(
+        "fstests", "nfs", "--results", "/var/lib/xfstests", FSTESTS_CHECK_ARGS="-g quick"
+    )
+    assert completed.returncode == 1, completed.stderr
+    run_dir = guest.only_run("/var/lib/xfstests")
+    assert "suite-run: created TEST_DIR=/mnt/nfs-test" in completed.stdout
+    assert "suite-run: created SCRATCH_MNT=/mnt/nfs-scratch" in completed.stdout
+    assert guest.path("/mnt/nfs-test").is_dir() and guest.path("/mnt/nfs-scratch").is_dir()
+    assert (
+        f"check -s nfs -R xunit -g quick RESULT_BASE={run_dir} "
+        f"HOST_OPTIONS={guest.path('/var/lib/xfstests/local.config')}"
+    ) in completed.stdout
+    assert (run_dir / "nfs" / "result.xml").is_file()
+    assert summary_of(run_dir)["tests"] == {
+        "generic/001": "passed",
+        "generic/002": "failed",
+        "generic/003": "skipped",
+    }
+
+
+def test_fstests_names_what_a_section_lacks(guest):
+    fstests_tree(guest)
+    unknown = guest.run("fstests", "ext4", "--results", "/r")
+    assert unknown.returncode == 2
+    assert "has no [ext4] section (sections: xfs, nfs)" in unknown.stderr
+    # /dev/vdb and /dev/vdc are not block devices in this guest.
+    local = guest.run("fstests", "xfs", "--results", "/r")
+    assert local.returncode == 2
+    assert "missing: TEST_DEV=/dev/vdb is not a block device: attach a disk" in local.stderr
+    assert "missing: SCRATCH_DEV=/dev/vdc is not a block device: attach a disk" in local.stderr
+    guest.path("/var/lib/xfstests/local.config").unlink()
+    no_config = guest.run("fstests", "xfs", "--results", "/r")
+    assert "no local.config; set nixos-flake.testSuites.fstests.localConfig" in no_config.stderr
+
+
+def test_fstests_formats_a_blank_test_device_and_leaves_a_used_one_alone(guest, mocker):
+    """A block device cannot be made here: the device checks are stood in for."""
+    fstests_tree(guest)
+    host = Host(root=guest.root, release=RELEASE)
+    mocker.patch("suite_runner.tools.is_block_device", return_value=True)
+    mocker.patch("suite_runner.tools.missing_programs", return_value=[])
+    mkfs = mocker.patch("suite_runner.tools.make_file_system")
+    mocker.patch("suite_runner.tools.file_system_on", return_value=None)
+    fstests = Fstests()
+    assert fstests.check(host, "xfs") == []
+    done = fstests.prepare(host, "xfs")
+    assert "formatted the blank TEST_DEV=/dev/vdb with mkfs.xfs" in done
+    mkfs.assert_called_once_with("xfs", "/dev/vdb")
+
+    mocker.patch("suite_runner.tools.file_system_on", return_value="ext4")
+    assert fstests.check(host, "xfs") == [
+        "TEST_DEV=/dev/vdb holds ext4, section [xfs] tests xfs: make it one with "
+        "mkfs.xfs /dev/vdb (this erases it)"
+    ]
+
+
+# kselftest
+
+
+KSELFTEST = """
+echo "run_kselftest.sh $*"
+echo "TAP version 13"
+echo "1..3"
+echo "# selftests: net: reuseport_bpf"
+echo "ok 1 selftests: net: reuseport_bpf"
+echo "ok 2 2 selftests: net: so_txtime # SKIP"
+echo "not ok 3 selftests: net: tls # TIMEOUT 45 seconds"
+exit 1
+"""
+
+
+def test_kselftest_runs_a_collection_from_the_release_tree_and_reads_its_tap(guest):
+    tree = f"/var/lib/kselftests/{RELEASE}/tree"
+    guest.write(f"{tree}/run_kselftest.sh", "#!/bin/sh\n" + KSELFTEST, 0o755)
+    guest.write(
+        f"{tree}/kselftest-list.txt",
+        "net:reuseport_bpf\nnet:so_txtime\nnet:tls\nnet:never_ran\nmm:cow\n",
+    )
+    completed = guest.run("kselftest", "net", "--results", "/var/lib/kselftests")
+    assert completed.returncode == 1
+    assert "run_kselftest.sh -c net" in completed.stdout
+    summary = summary_of(guest.only_run("/var/lib/kselftests"))
+    assert summary["tests"] == {
+        "net:reuseport_bpf": "passed",
+        "net:so_txtime": "skipped",
+        "net:tls": "failed",
+        "net:never_ran": "notrun",
+    }
+    missing = guest.run("kselftest", "bpf", "--results", "/var/lib/kselftests")
+    assert "no collection 'bpf' in" in missing.stderr
+
+
+def test_kselftest_without_an_installed_tree_says_where_to_put_it(guest):
+    completed = guest.run("kselftest", "net", "--results", "/r")
+    assert completed.returncode == 2
+    assert f"/var/lib/kselftests/{RELEASE}/tree/run_kselftest.sh does not exist" in (
+        completed.stderr
+    )
+
+
+# LTP
+
+
+KIRK = """
+echo "kirk $* LTPROOT=$LTPROOT"
+report=""
+while [ $# -gt 0 ]; do
+  [ "$1" = --json-report ] && report=$2
+  shift
+done
+cat > "$report" <<'JSON'
+{"results": [
+ {"test_fqn": "abort01", "status": "pass", "test": {}},
+ {"test_fqn": "fanotify01", "status": "conf", "test": {}},
+ {"test_fqn": "madvise06", "status": "brok", "test": {}},
+ {"test_fqn": "read02", "status": "fail", "test": {}}
+], "stats": {}, "environment": {}}
+JSON
+"""
+
+
+def test_ltp_runs_kirk_on_a_runtest_file_and_reads_its_json_report(guest):
+    guest.write("/opt/ltp/kirk", "#!/bin/sh\n" + KIRK, 0o755)
+    guest.write("/opt/ltp/runtest/syscalls", "abort01 abort01\n")
+    completed = guest.run("ltp", "syscalls", "--results", "/var/lib/ltp")
+    # kirk exits 0 with failed tests; the runner does not.
+    assert completed.returncode == 1, completed.stderr
+    run_dir = guest.only_run("/var/lib/ltp")
+    assert f"kirk --run-suite syscalls --tmp-dir {run_dir}/kirk --json-report" in completed.stdout
+    assert f"LTPROOT={guest.path('/opt/ltp')}" in completed.stdout
+    assert summary_of(run_dir)["counts"] == {"passed": 1, "failed": 2, "skipped": 1, "notrun": 0}
+    unknown = guest.run("ltp", "nosuch", "--results", "/var/lib/ltp")
+    assert "no runtest file 'nosuch' in /opt/ltp/runtest (syscalls)" in unknown.stderr
+
+
+# mmtests, pynfs, sysbench, gitr
+
+
+def test_mmtests_runs_a_config_with_its_dependencies_assumed_and_keeps_its_log(guest):
+    tree = "/var/lib/mmtests/tree"
+    guest.write(f"{tree}/configs/config-workload-stream", "export MMTESTS=stream\n")
+    guest.write(
+        f"{tree}/run-mmtests.sh",
+        '#!/bin/sh\necho "run-mmtests $* ASSUME=$ASSUME_PACKAGE_INSTALLED"\n'
+        'name=$(eval echo \\${$#})\nmkdir -p "work/log/$name/iter-0"\n'
+        'echo log > "work/log/$name/iter-0/mmtests.log"\n'
+        'echo "test exit :: stream 0"\n',
+        0o755,
+    )
+    completed = guest.run(
+        "mmtests", "workload-stream", "--results", "/var/lib/mmtests", MMTESTS_DIR=tree
+    )
+    assert completed.returncode == 0, completed.stderr
+    run_dir = guest.only_run("/var/lib/mmtests")
+    assert (
+        f"run-mmtests --no-monitor --config configs/config-workload-stream "
+        f"{RELEASE}-{run_dir.name} ASSUME=yes"
+    ) in completed.stdout
+    assert (run_dir / "log" / "iter-0" / "mmtests.log").is_file()
+    assert summary_of(run_dir)["tests"] == {"stream": "passed"}
+
+
+def test_pynfs_tests_the_export_with_a_fresh_tree_and_reads_its_json(guest):
+    guest.tool(
+        "pynfs-4.1",
+        'echo "pynfs $*"\nfor a; do case $a in --json=*) out=${a#--json=};; esac; done\n'
+        'cat > "$out" <<\'JSON\'\n{"testcase": [{"code": "EID1", "name": "testSupported"},'
+        ' {"code": "SEQ6", "name": "testReplay", "failure": {"message": "x"}},'
+        ' {"code": "DELEG1", "name": "testDeleg", "skipped": 1}]}\nJSON\n',
+    )
+    completed = guest.run("pynfs", "4.1", "--results", "/var/lib/pynfs")
+    assert completed.returncode == 1
+    run_dir = guest.only_run("/var/lib/pynfs")
+    assert (
+        f"pynfs --maketree --json={run_dir}/results.json localhost:/export/pynfs all"
+        in completed.stdout
+    )
+    assert summary_of(run_dir)["counts"] == {"passed": 1, "failed": 1, "skipped": 1, "notrun": 0}
+    wrong = guest.run("pynfs", "3", "--results", "/var/lib/pynfs")
+    assert "the instance is the NFS version, one of ('4.0', '4.1')" in wrong.stderr
+
+
+def test_sysbench_fileio_refuses_a_directory_that_would_measure_ram(guest):
+    guest.tool("sysbench", 'echo "sysbench $*"; echo "General statistics:"\n')
+    guest.path("/mnt/test").mkdir(parents=True)
+    unset = guest.run("sysbench", "fileio", "--results", "/r")
+    assert "SYSBENCH_DIR is not set" in unset.stderr
+    on_tmpfs = guest.run("sysbench", "fileio", "--results", "/r", SYSBENCH_DIR="/mnt/test")
+    assert on_tmpfs.returncode == 2
+    assert "SYSBENCH_DIR=/mnt/test is on tmpfs (/): fileio would not measure a disk" in (
+        on_tmpfs.stderr
+    )
+    # A disk mounted there: prepare, run and cleanup in that directory.
+    mountinfo = guest.path("/proc/self/mountinfo")
+    mountinfo.write_text(mountinfo.read_text() + "50 22 8:16 / /mnt/test rw - xfs /dev/vdb rw\n")
+    ran = guest.run("sysbench", "fileio", "--results", "/r", SYSBENCH_DIR="/mnt/test")
+    assert ran.returncode == 0, ran.stderr
+    steps = [line for line in ran.stdout.splitlines() if line.startswith("sysbench fileio")]
+    assert [line.split()[-1] for line in steps] == ["prepare", "run", "cleanup"]
+    assert "--file-test-mode=rndrw" in steps[1]
+
+
+def test_sysbench_oltp_needs_the_database_running(guest):
+    guest.tool("sysbench", "exit 0\n")
+    completed = guest.run("sysbench", "oltp_read_write", "--results", "/r")
+    assert "/run/mysqld/mysqld.sock does not exist: MariaDB is not running" in completed.stderr
+
+
+def test_gitr_refuses_tmpfs_and_a_missing_user(guest):
+    guest.tool("gitr", "exit 0\n")
+    guest.path("/mnt/test").mkdir(parents=True)
+    completed = guest.run("gitr", "/mnt/test", "--results", "/var/lib/gitr")
+    assert completed.returncode == 2
+    assert "/mnt/test is on tmpfs (/), not on a file system under test" in completed.stderr
+    assert "GITR_USER is not set" in completed.stderr
+    nobody = guest.run("gitr", "/mnt/test", "--results", "/r", GITR_USER="no-such-user")
+    assert "GITR_USER=no-such-user is not an account of this guest" in nobody.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to another account needs root")
+def test_gitr_builds_and_tests_as_the_user_in_a_directory_of_its_own(guest, tmp_path):
+    nobody = pwd.getpwnam("nobody")
+    guest.tool("gitr", 'echo "gitr $* as $(id -u) HOME=$HOME"\n')
+    # The stand-in guest lives under pytest's directory: let nobody reach it.
+    for parent in (guest.root, *guest.root.parents):
+        if parent == Path("/"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o011)
+    guest.bin_dir.chmod(0o755)
+    guest.path("/mnt/test").mkdir(parents=True)
+    mountinfo = guest.path("/proc/self/mountinfo")
+    mountinfo.write_text(mountinfo.read_text() + "50 22 8:16 / /mnt/test rw - xfs /dev/vdb rw\n")
+    completed = guest.run("gitr", "/mnt/test", "--results", "/var/lib/gitr", GITR_USER="nobody")
+    assert completed.returncode == 0, completed.stderr
+    work = guest.path("/mnt/test/gitr")
+    assert f"gitr {work} as {nobody.pw_uid} HOME={nobody.pw_dir}" in completed.stdout
+    assert work.stat().st_uid == nobody.pw_uid
+    assert guest.only_run("/var/lib/gitr").stat().st_uid == nobody.pw_uid
+
+
+def test_a_suite_that_cannot_be_started_is_a_failed_run(guest):
+    tree = blktests_tree(guest, "exit 0\n")
+    (tree / "check").chmod(0o644)
+    completed = guest.run("blktests", "block", "--results", "/r")
+    assert completed.returncode == 1
+    assert "suite-run: cannot run ./check" in completed.stderr
+    assert summary_of(guest.only_run("/r"))["exit_status"] == 127
+
+
+def test_gitr_counts_each_test_script_from_its_counts_file(tmp_path):
+    counts = tmp_path / "mnt" / "gitr" / "git" / "t" / "test-results"
+    counts.mkdir(parents=True)
+    for script, text in {
+        "t0000-basic": "total 10\nsuccess 9\nfixed 0\nbroken 1\nfailed 0\n",
+        "t5550-http-fetch": "total 4\nsuccess 0\nfixed 0\nbroken 0\nfailed 0\n",
+        "t7400-submodule": "total 3\nsuccess 2\nfixed 0\nbroken 0\nfailed 1\n",
+    }.items():
+        (counts / f"{script}.counts").write_text(text)
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    tests = SUITES["gitr"].collect(Host(tmp_path, RELEASE), "/mnt", run_dir, "")
+    assert tests == {
+        "t0000-basic": "passed",
+        "t5550-http-fetch": "skipped",
+        "t7400-submodule": "failed",
+    }
+    assert (run_dir / "t7400-submodule.counts").is_file()
+
+
+# The summary's own rules
+
+
+def test_a_summary_takes_only_the_four_statuses():
+    summary = results.Summary("s", "i", RELEASE, "now", [], None, False)
+    with pytest.raises(ValueError, match=r"unknown test statuses \['maybe'\]"):
+        summary.finish(0, 1.0, {"a": "maybe"})
+
+
+def test_every_suite_files_results_where_its_unit_is_told_to():
+    """The suites' own defaults are the shares the flow mounts (vm_config)."""
+    from f.nix.common.vm_config import SUITE_RESULT_SHARES
+
+    runner_shares = {
+        "fstests": "fstests",
+        "blktests": "blktests",
+        "kselftest": "selftests",
+        "ltp": "ltp",
+        "mmtests": "mmtests",
+        "pynfs": "pynfs",
+        "sysbench": "sysbench",
+        "gitr": "gitr",
+    }
+    assert set(runner_shares) == set(SUITES)
+    for name, suite in SUITES.items():
+        assert suite.results == SUITE_RESULT_SHARES[runner_shares[name]], name
