@@ -488,10 +488,23 @@ def test_sysbench_fileio_refuses_a_directory_that_would_measure_ram(guest):
     assert "--file-test-mode=rndrw" in steps[1]
 
 
-def test_sysbench_oltp_needs_the_database_running(guest):
-    guest.tool("sysbench", "exit 0\n")
-    completed = guest.run("sysbench", "oltp_read_write", "--results", "/r")
-    assert "/run/mysqld/mysqld.sock does not exist: MariaDB is not running" in completed.stderr
+def test_sysbench_oltp_needs_its_database_running_and_uses_its_socket(guest):
+    guest.tool("sysbench", 'echo "sysbench $*"; echo "General statistics:"\n')
+    mariadb = guest.run("sysbench", "oltp_read_write", "--results", "/r")
+    assert "/run/mysqld/mysqld.sock does not exist: MariaDB is not running" in mariadb.stderr
+    postgresql = guest.run("sysbench", "oltp_read_only-pgsql", "--results", "/r")
+    assert "/run/postgresql/.s.PGSQL.5432 does not exist: PostgreSQL is not running" in (
+        postgresql.stderr
+    )
+    guest.write("/run/postgresql/.s.PGSQL.5432", "")
+    ran = guest.run("sysbench", "oltp_read_only-pgsql", "--results", "/r")
+    assert ran.returncode == 0, ran.stderr
+    assert (
+        "sysbench oltp_read_only --db-driver=pgsql --pgsql-host=/run/postgresql "
+        "--pgsql-user=sbtest --pgsql-db=sbtest run"
+    ) in ran.stdout
+    not_oltp = guest.run("sysbench", "cpu-pgsql", "--results", "/r")
+    assert "unknown workload 'cpu-pgsql'" in not_oltp.stderr
 
 
 def test_gitr_refuses_tmpfs_and_a_missing_user(guest):

@@ -91,6 +91,7 @@ in
     rpcbind = config.services.rpcbind.enable;
     nfsServer = config.services.nfs.server.enable;
     mysql = config.services.mysql.enable;
+    postgresql = config.services.postgresql.enable;
   };
 
   # The suites' runner units (testSuites/common/runner.nix) as systemd
@@ -105,6 +106,12 @@ in
   sudoConfig = config.security.sudo.extraConfig;
   shellInit = config.environment.extraInit;
   mysqlDatabases = config.services.mysql.ensureDatabases;
+  postgresqlDatabases = config.services.postgresql.ensureDatabases;
+  sysbenchConfigureFlags = pkgs.sysbench.configureFlags or [ ];
+  xfstests = {
+    inherit (pkgs.xfstests) version;
+    buildInputs = map packageName pkgs.xfstests.buildInputs;
+  };
   blktestsConfig = config.environment.etc."blktests/config".text or null;
 
   tmpfiles = config.systemd.tmpfiles.rules;

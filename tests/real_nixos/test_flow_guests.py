@@ -379,7 +379,7 @@ SUITES = {
     "sysbench": Expected(
         packages=frozenset({"sysbench"}),
         own="sysbench",
-        enabled=frozenset({"mysql"}),
+        enabled=frozenset({"mysql", "postgresql"}),
         runner=("sysbench", "sysbench"),
     ),
     "usertests": Expected(
@@ -555,9 +555,23 @@ def test_blktests_runs_unprivileged_tests_as_the_guests_user(guest):
     assert guest.config["blktestsConfig"].splitlines()[0] == f"NORMAL_USER={guest.user}"
 
 
-def test_sysbench_has_a_database_for_its_oltp_workloads(guest):
-    if "sysbench" in guest.test_suites:
-        assert guest.config["mysqlDatabases"] == ["sbtest"]
+def test_sysbench_has_both_databases_and_both_drivers_for_its_oltp_workloads(guest):
+    if "sysbench" not in guest.test_suites:
+        return
+    assert guest.config["mysqlDatabases"] == ["sbtest"]
+    assert guest.config["postgresqlDatabases"] == ["sbtest"]
+    flags = guest.config["sysbenchConfigureFlags"]
+    assert "--with-pgsql" in flags
+    assert any(flag.startswith("--with-mysql-libs=") for flag in flags)
+
+
+def test_fstests_is_a_current_release_built_with_gdbm_and_liburing(guest):
+    if "fstests" not in guest.test_suites:
+        return
+    xfstests = guest.config["xfstests"]
+    if "xfstests" not in {o["pkg"] for o in guest.inputs.get("overrides", [])}:
+        assert xfstests["version"] == "2026.06.21"
+    assert {"gdbm", "liburing"} <= set(xfstests["buildInputs"])
 
 
 def test_each_selected_profile_brings_its_services_and_sysctls(guest):

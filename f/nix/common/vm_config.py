@@ -99,8 +99,9 @@ RESERVED_USER_NAMES = (
     "fsgqa2",
     "bin",
     "daemon",
-    # sysbench's MariaDB.
+    # sysbench's MariaDB and PostgreSQL.
     "mysql",
+    "postgres",
 )
 RESERVED_USER_PREFIXES = ("nixbld", "systemd-")
 URL_SCHEMES = ("https", "http", "ssh", "git", "file")

@@ -1,6 +1,7 @@
 # The library's overlay: its own packages (../pkgs), plus fio, xfstests,
 # xfsprogs and libbpf-tools recipes that keep building when a source
-# override replaces `src` (prev.<pkg>.overrideAttrs (old: { src = ...; })).
+# override replaces `src` (prev.<pkg>.overrideAttrs (old: { src = ...; })),
+# and sysbench with its PostgreSQL driver.
 final: prev:
 (import ../pkgs { pkgs = final; })
 // {
@@ -8,4 +9,5 @@ final: prev:
   xfsprogs = import ./xfsprogs.nix { inherit prev; };
   xfstests = import ./xfstests.nix { inherit final prev; };
   libbpf-tools = final.callPackage ./libbpf-tools.nix { };
+  sysbench = import ./sysbench.nix { inherit final prev; };
 }

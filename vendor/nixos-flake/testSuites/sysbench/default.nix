@@ -1,5 +1,6 @@
 # sysbench: CPU, memory, thread, mutex, file I/O and OLTP benchmarks, with
-# MariaDB for the OLTP workloads and the runner unit `sysbench@<workload>`.
+# MariaDB and PostgreSQL for the OLTP workloads (kdevops runs both) and the
+# runner unit `sysbench@<workload>`.
 {
   config,
   lib,
@@ -24,12 +25,22 @@ in
         RAM, and the runner refuses it). Created at boot when set.
       '';
     };
-    database = lib.mkOption {
-      type = lib.types.bool;
-      default = true;
+    databases = lib.mkOption {
+      type = lib.types.listOf (
+        lib.types.enum [
+          "mariadb"
+          "postgresql"
+        ]
+      );
+      default = [
+        "mariadb"
+        "postgresql"
+      ];
       description = ''
-        Run MariaDB with an empty `sbtest` database for the oltp_*
-        workloads (sysbench from nixpkgs has only the MySQL driver).
+        Database servers run for the oltp_* workloads, each with an empty
+        `sbtest` database: `sysbench@oltp_read_write` uses MariaDB (as
+        root over its socket), `sysbench@oltp_read_write-pgsql`
+        PostgreSQL (as role sbtest over its socket).
       '';
     };
   };
@@ -44,17 +55,32 @@ in
 
     systemd.tmpfiles.rules = lib.optional (cfg.directory != null) "d ${cfg.directory} 0755 root root -";
 
-    services.mysql = lib.mkIf cfg.database {
+    services.mysql = lib.mkIf (lib.elem "mariadb" cfg.databases) {
       enable = true;
       package = lib.mkDefault pkgs.mariadb;
       ensureDatabases = [ "sbtest" ];
+    };
+
+    services.postgresql = lib.mkIf (lib.elem "postgresql" cfg.databases) {
+      enable = true;
+      ensureDatabases = [ "sbtest" ];
+      ensureUsers = [
+        {
+          name = "sbtest";
+          ensureDBOwnership = true;
+        }
+      ];
+      # The runner connects as root over the socket, as role sbtest.
+      authentication = lib.mkBefore "local sbtest sbtest trust\n";
     };
 
     nixos-flake.testSuites.runners.sysbench = {
       suite = "sysbench";
       description = "sysbench workload";
       resultsDir = "/var/lib/sysbench";
-      after = lib.optional cfg.database "mysql.service";
+      after =
+        lib.optional (lib.elem "mariadb" cfg.databases) "mysql.service"
+        ++ lib.optional (lib.elem "postgresql" cfg.databases) "postgresql.service";
       environment = lib.optionalAttrs (cfg.directory != null) { SYSBENCH_DIR = cfg.directory; };
     };
   };

@@ -6,6 +6,8 @@ $SYSBENCH_DIR, which must be on the file system under test: on tmpfs it
 would measure RAM, on a virtiofs share the host. oltp_* workloads run
 against the guest's MariaDB (database sbtest, over its socket). A
 workload passes when sysbench exits 0; the figures are in output.log.
+`<oltp workload>-pgsql` runs it against PostgreSQL instead (role and
+database sbtest, over its socket).
 """
 
 import os
@@ -28,6 +30,8 @@ OLTP = (
     "oltp_delete",
 )
 SOCKET = "/run/mysqld/mysqld.sock"
+PGSQL_SOCKET_DIR = "/run/postgresql"
+PGSQL = "-pgsql"
 NOT_MEASURABLE = {"tmpfs", "ramfs", "virtiofs", "overlay"}
 
 
@@ -40,8 +44,12 @@ class Sysbench:
         return os.environ.get("SYSBENCH_DIR", "")
 
     def check(self, host: Host, instance: str) -> list[str]:
-        if instance not in (*PLAIN, "fileio", *OLTP):
-            return [f"unknown workload {instance!r}; one of {', '.join((*PLAIN, 'fileio', *OLTP))}"]
+        workload = instance.removesuffix(PGSQL)
+        if workload not in (*PLAIN, "fileio", *OLTP) or (
+            instance.endswith(PGSQL) and workload not in OLTP
+        ):
+            known = ", ".join((*PLAIN, "fileio", *OLTP))
+            return [f"unknown workload {instance!r}; one of {known} (oltp_* also as <name>{PGSQL})"]
         if shutil.which("sysbench") is None:
             return ["sysbench is not installed"]
         if instance == "fileio":
@@ -61,21 +69,31 @@ class Sysbench:
                 ]
         if instance in OLTP and not host.path(SOCKET).exists():
             return [f"{SOCKET} does not exist: MariaDB is not running (mysql.service)"]
+        if (
+            workload != instance
+            and not host.path(PGSQL_SOCKET_DIR).joinpath(".s.PGSQL.5432").exists()
+        ):
+            return [f"{PGSQL_SOCKET_DIR}/.s.PGSQL.5432 does not exist: PostgreSQL is not running"]
         return []
 
     def prepare(self, host: Host, instance: str) -> list[str]:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
-        if instance in PLAIN:
-            return Command(argv=["sysbench", instance, *extra, "run"], cwd=run_dir)
-        if instance == "fileio":
+        workload = instance.removesuffix(PGSQL)
+        if workload in PLAIN:
+            return Command(argv=["sysbench", workload, *extra, "run"], cwd=run_dir)
+        if workload == "fileio":
             options = extra or ["--file-total-size=2G", "--file-test-mode=rndrw"]
+        elif workload != instance:
+            pgsql = ["--db-driver=pgsql", f"--pgsql-host={PGSQL_SOCKET_DIR}", "--pgsql-user=sbtest"]
+            options = [*pgsql, "--pgsql-db=sbtest", *extra]
         else:
-            options = [f"--mysql-socket={SOCKET}", "--mysql-user=root", "--mysql-db=sbtest", *extra]
-        steps = " && ".join(f'sysbench {instance} "$@" {step}' for step in ("prepare", "run"))
-        script = f'{steps}; status=$?; sysbench {instance} "$@" cleanup; exit $status'
-        cwd = host.path(self.directory) if instance == "fileio" else run_dir
+            mysql = ["--db-driver=mysql", f"--mysql-socket={SOCKET}", "--mysql-user=root"]
+            options = [*mysql, "--mysql-db=sbtest", *extra]
+        steps = " && ".join(f'sysbench {workload} "$@" {step}' for step in ("prepare", "run"))
+        script = f'{steps}; status=$?; sysbench {workload} "$@" cleanup; exit $status'
+        cwd = host.path(self.directory) if workload == "fileio" else run_dir
         return Command(argv=["bash", "-c", script, "sysbench", *options], cwd=cwd)
 
     def collect(self, host: Host, instance: str, run_dir: Path, output: str) -> dict[str, str]:
