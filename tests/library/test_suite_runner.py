@@ -147,6 +147,8 @@ def blktests_tree(guest: Guest, script: str) -> Path:
         guest.path(f"{tree}/tests/{group}").mkdir(parents=True)
     guest.write(f"{tree}/tests/block/001", "")
     guest.write(f"{tree}/check", "#!/bin/sh\n" + script, 0o755)
+    if not guest.path("/etc/blktests/config").exists():
+        guest.write("/etc/blktests/config", "NORMAL_USER=dev\n")
     return guest.path(tree)
 
 
@@ -414,7 +416,7 @@ def test_ltp_runs_kirk_on_a_runtest_file_and_reads_its_json_report(guest):
     # kirk exits 0 with failed tests; the runner does not.
     assert completed.returncode == 1, completed.stderr
     run_dir = guest.only_run("/var/lib/ltp")
-    assert f"kirk --run-suite syscalls --tmp-dir {run_dir}/kirk --json-report" in completed.stdout
+    assert f"kirk --run-suite syscalls --tmp-dir {run_dir} --json-report" in completed.stdout
     assert f"LTPROOT={guest.path('/opt/ltp')}" in completed.stdout
     assert summary_of(run_dir)["counts"] == {"passed": 1, "failed": 2, "skipped": 1, "notrun": 0}
     unknown = guest.run("ltp", "nosuch", "--results", "/var/lib/ltp")
@@ -594,3 +596,54 @@ def test_every_suite_files_results_where_its_unit_is_told_to():
     assert set(runner_shares) == set(SUITES)
     for name, suite in SUITES.items():
         assert suite.results == SUITE_RESULT_SHARES[runner_shares[name]], name
+
+
+# The library README's table of what each unit runs
+
+
+README_INSTANCES = {
+    "<section>": "xfs",
+    "<group>": "block",
+    "<collection>": "net",
+    "<runtest>": "syscalls",
+    "<config>": "workload-stream",
+    "<version>": "4.1",
+    "<directory>": "/mnt/test",
+    "<workload>": "cpu",
+}
+
+
+def readme_units() -> dict[str, tuple[str, str]]:
+    """unit name -> (command, directory), from the rows that give one command."""
+    text = (LIBRARY / "testSuites" / "README.md").read_text()
+    rows = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        if len(cells) != 3 or not cells[0].startswith("`") or "@" not in cells[0]:
+            continue
+        runs, where = cells[1], cells[2]
+        if runs.count("`") == 2 and runs.startswith("`"):
+            command = runs.split("`")[1]
+            rows[cells[0].strip("`").split("@")[0]] = (command, where.split("`")[1])
+    return rows
+
+
+def test_the_readme_says_what_each_unit_runs_and_where(monkeypatch):
+    monkeypatch.delenv("KSELFTEST_TREE", raising=False)
+    for name in ("FSTESTS_CHECK_ARGS", "MMTESTS_DIR", "BLKTESTS_TREE", "LTPROOT", "PYNFS_SERVER"):
+        monkeypatch.delenv(name, raising=False)
+    units = readme_units()
+    unit_suites = {"xfstests": "fstests", "blktests": "blktests", "kselftest": "kselftest"}
+    unit_suites |= {name: name for name in ("ltp", "mmtests", "pynfs", "gitr", "sysbench")}
+    assert set(units) == set(unit_suites)
+    host = Host(root=Path("/"), release="<release>")
+    run_dir = Path("<run>")
+    for unit, suite_name in unit_suites.items():
+        runs, where = units[unit]
+        instance = next(value for key, value in README_INSTANCES.items() if key in runs + where)
+        for placeholder, value in README_INSTANCES.items():
+            runs, where = runs.replace(placeholder, value), where.replace(placeholder, value)
+        runs = runs.replace("<run name>", run_dir.name)
+        command = SUITES[suite_name].command(host, instance, run_dir, [])
+        assert " ".join(command.argv) == runs, unit
+        assert str(command.cwd) == where, unit

@@ -1,6 +1,7 @@
 """blktests: `blktests@<group>` runs ./check -o <run dir> <group>.
 
-The config is /etc/blktests/config (TEST_DEVS, NORMAL_USER, ...); the
+The config is /etc/blktests/config (TEST_DEVS, NORMAL_USER, ...), given
+with -c by its guest path, since check sources it after cd; the
 tree is the installed one, run in place (check sources tests/ and common/
 from its working directory). Each test's status comes from the files
 check leaves under the output directory: <dev>/<group>/<NNN>, lines of
@@ -32,6 +33,8 @@ class Blktests:
         tree = host.path(self.tree)
         if not (tree / "check").is_file():
             return [f"{self.tree}/check: blktests is not installed"]
+        if not host.path(self.config).is_file():
+            return [f"{self.config} does not exist: the blktests module writes it"]
         group = instance.split("/")[0]
         if not (tree / "tests" / group).is_dir():
             groups = sorted(path.name for path in (tree / "tests").iterdir() if path.is_dir())
@@ -44,10 +47,8 @@ class Blktests:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
-        argv = ["./check", "-o", str(run_dir)]
-        if host.path(self.config).is_file():
-            argv += ["-c", self.config]
-        return Command(argv=[*argv, *extra, instance], cwd=host.path(self.tree))
+        argv = ["./check", "-o", str(run_dir), "-c", self.config, *extra, instance]
+        return Command(argv=argv, cwd=host.path(self.tree))
 
     def collect(self, host: Host, instance: str, run_dir: Path, output: str) -> dict[str, str]:
         tests = {}

@@ -36,15 +36,13 @@ class Ltp:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
-        work = run_dir / "kirk"
-        work.mkdir()
         return Command(
             argv=[
                 str(host.path(self.root) / "kirk"),
                 "--run-suite",
                 instance,
                 "--tmp-dir",
-                str(work),
+                str(run_dir),
                 "--json-report",
                 str(run_dir / "results.json"),
                 *extra,
