@@ -102,6 +102,8 @@ in
   }) (config.nixos-flake.testSuites.runners or { });
   nfsExports = config.services.nfs.server.exports;
   firewallTcpPorts = config.networking.firewall.allowedTCPPorts;
+  firewallTcpPortRanges = config.networking.firewall.allowedTCPPortRanges;
+  supportedFilesystems = names config.boot.supportedFilesystems;
   modprobeConfig = config.boot.extraModprobeConfig;
   sudoConfig = config.security.sudo.extraConfig;
   shellInit = config.environment.extraInit;

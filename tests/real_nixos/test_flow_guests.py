@@ -545,6 +545,15 @@ def test_the_nfs_suites_get_a_server_a_client_and_a_callback_port(guest):
     assert "options nfs callback_tcpport=4048" in guest.config["modprobeConfig"]
     assert 4048 in guest.config["firewallTcpPorts"]
     assert {111, 2049} <= set(guest.config["firewallTcpPorts"])
+    # The NFS client: mount.nfs and statd for NFSv3 locks.
+    assert "nfs" in guest.config["supportedFilesystems"]
+    assert "rpc-statd" in guest.config["services"]
+    if "pynfs" in guest.test_suites:
+        # pynfs' own NFSv4.0 callback listener, on an ephemeral port.
+        assert {"from": 32768, "to": 60999} in guest.config["firewallTcpPortRanges"]
+    if "fstests" in guest.test_suites:
+        assert "cifs" in guest.config["supportedFilesystems"]
+        assert "cifs-utils" in guest.config["packages"]
     for line in guest.config["nfsExports"].splitlines():
         assert "rw" in line and "no_root_squash" in line and "fsid=" in line
 

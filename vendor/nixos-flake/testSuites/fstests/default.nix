@@ -121,6 +121,10 @@ in
       "/usr/bin/time" = lib.getExe pkgs.time;
     };
 
+    # mount.cifs for cifs sections (the NFS client comes with the server
+    # module below).
+    boot.supportedFilesystems = [ "cifs" ];
+
     # localhost:/export/test and /export/scratch for NFS sections (mount a
     # disk on each to test over a real file system).
     nixos-flake.testSuites.nfsServer.exports = [

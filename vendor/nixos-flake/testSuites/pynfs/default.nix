@@ -54,6 +54,18 @@ in
       "/export/nfstest"
     ];
 
+    # pynfs' NFSv4.0 callback server listens on an ephemeral port it
+    # advertises in SETCLIENTID; a server other than the guest's own must
+    # reach it for the delegation tests (the guest's own comes over lo,
+    # which the firewall never filters). Linux picks it from
+    # net.ipv4.ip_local_port_range, 32768-60999 by default.
+    networking.firewall.allowedTCPPortRanges = [
+      {
+        from = 32768;
+        to = 60999;
+      }
+    ];
+
     nixos-flake.testSuites.runners.pynfs = {
       suite = "pynfs";
       description = "pynfs NFS server tests, NFS version";
