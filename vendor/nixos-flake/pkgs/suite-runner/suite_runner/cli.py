@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from suite_runner import kconfig, results
-from suite_runner.host import Host, current
+from suite_runner.host import current
 from suite_runner.suite import Command, Suite
 from suite_runner.suites import SUITES
 
@@ -52,7 +52,8 @@ def run_and_log(command: Command, log: Path, env: dict[str, str]) -> tuple[int, 
         return process.wait(), "".join(lines)
 
 
-def suite_env(host: Host, config: Path | None, command: Command) -> dict[str, str]:
+def suite_env(config: Path | None, command: Command) -> dict[str, str]:
+    """The runner's environment, with KCONFIG_PATH (a plain-text config) and the suite's own."""
     env = dict(os.environ)
     if config is not None and not config.name.endswith(".gz"):
         env["KCONFIG_PATH"] = str(config)
@@ -109,9 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         os.chown(run_dir, account.pw_uid, account.pw_gid)
     started = time.monotonic()
     try:
-        status, output = run_and_log(
-            command, run_dir / "output.log", suite_env(host, config, command)
-        )
+        status, output = run_and_log(command, run_dir / "output.log", suite_env(config, command))
     except OSError as error:
         # The suite's program could not be started: a failed run, filed as such.
         print(f"suite-run: cannot run {command.argv[0]}: {error}", file=sys.stderr, flush=True)

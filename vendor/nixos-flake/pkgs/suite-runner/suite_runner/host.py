@@ -19,6 +19,11 @@ class Host:
         """A system path (written as in the guest) under this host's root."""
         return self.root / absolute.lstrip("/")
 
+    def guest_path(self, path: Path) -> str:
+        """What path() made, written as in the guest again."""
+        inside = path.relative_to(self.root).as_posix()
+        return "/" if inside == "." else f"/{inside}"
+
 
 def current() -> Host:
     return Host(

@@ -87,7 +87,7 @@ def mount_of(host: Host, path: Path) -> tuple[str, str] | None:
     if not mountinfo.is_file():
         return None
     best: tuple[str, str] | None = None
-    target = "/" + str(path.relative_to(host.root)).lstrip(".").lstrip("/")
+    target = host.guest_path(path)
     for line in mountinfo.read_text().splitlines():
         fields = line.split()
         if " - " not in line or len(fields) < 5:
@@ -103,7 +103,7 @@ def mount_of(host: Host, path: Path) -> tuple[str, str] | None:
 def on_host(host: Host, results: Path) -> tuple[bool, str]:
     """Whether results land on the host's share, and a sentence saying so."""
     found = mount_of(host, results)
-    guest_path = "/" + str(results.relative_to(host.root)).lstrip(".").lstrip("/")
+    guest_path = host.guest_path(results)
     if found and found[1] == "virtiofs":
         return True, f"results go to the host: {found[0]} is a virtiofs share"
     where = f"{found[1]} at {found[0]}" if found else "the guest's own file system"
