@@ -1,4 +1,4 @@
-"""kunit-run and usertests-run, the suites' runners, against stand-in kernels and trees.
+"""kunit-run and usertests-run, which the kunit@ and usertests@ units call, against stand-ins.
 
 They run here as they run in the guest, with the kernel's places (modules
 tree, debugfs, kernel source) pointed at directories the test builds, and
@@ -172,3 +172,47 @@ def test_usertests_without_a_tree_says_how_to_share_one(tmp_path):
     )
     assert completed.returncode == 2
     assert 'guest.shares {"/mnt/linux": "linux"}' in completed.stderr
+
+
+def test_with_a_run_dir_both_runners_file_into_it_beside_suite_runs_summary(tmp_path):
+    """suite-run's kunit@ and usertests@ units hand them the run's directory."""
+    debugfs = tmp_path / "debug"
+    (debugfs / "kunit" / "list-kunit-test").mkdir(parents=True)
+    (debugfs / "kunit" / "list-kunit-test" / "results").write_text(PASSING_KTAP)
+    kunit_run = tmp_path / "kunit-run"
+    completed = subprocess.run(
+        [sys.executable, str(KUNIT_RUN), "--run-dir", str(kunit_run)],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "KUNIT_MODULES_DIR": str(tmp_path / "none"),
+            "KUNIT_DEBUGFS": str(debugfs),
+            "KUNIT_RELEASE": "6.18.0-test",
+        },
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert sorted(path.name for path in kunit_run.iterdir()) == [
+        "kunit.json",
+        "list-kunit-test.ktap",
+    ]
+
+    usertests_run = tmp_path / "usertests-run"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(USERTESTS_RUN),
+            "--tree",
+            str(kernel_tree(tmp_path / "linux")),
+            "--run-dir",
+            str(usertests_run),
+            "vma",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads((usertests_run / "usertests.json").read_text())["vma"]["vma"]["status"] == (
+        "passed"
+    )
+    assert not (usertests_run / "summary.json").exists()

@@ -570,6 +570,53 @@ def test_gitr_counts_each_test_script_from_its_counts_file(tmp_path):
     assert (run_dir / "t7400-submodule.counts").is_file()
 
 
+# kunit and usertests: their own runners, filed like every suite
+
+
+def test_kunit_files_one_test_per_kunit_suite_from_kunit_runs_counts(guest):
+    guest.tool(
+        "kunit-run",
+        'echo "kunit-run $*"\ncat > "$2/kunit.json" <<\'JSON\'\n'
+        '{"example": {"passed": 2, "failed": 1, "skipped": 1},'
+        ' "list-kunit-test": {"passed": 2, "failed": 0, "skipped": 0},'
+        ' "skippy": {"passed": 0, "failed": 0, "skipped": 3}}\nJSON\nexit 1\n',
+    )
+    completed = guest.run("kunit", "all", "--results", "/var/lib/kunit")
+    assert completed.returncode == 1
+    run_dir = guest.only_run("/var/lib/kunit")
+    assert f"kunit-run --run-dir {run_dir}" in completed.stdout
+    assert summary_of(run_dir)["tests"] == {
+        "example": "failed",
+        "list-kunit-test": "passed",
+        "skippy": "skipped",
+    }
+    one = guest.run("kunit", "example", "--results", "/var/lib/kunit")
+    assert "kunit-run --run-dir" in one.stdout and one.stdout.count(" example") >= 1
+
+
+def test_usertests_files_each_binary_and_needs_the_kernel_tree(guest):
+    guest.tool(
+        "usertests-run",
+        'echo "usertests-run $*"\ncat > "$4/usertests.json" <<\'JSON\'\n'
+        '{"radix-tree": {"main": {"status": "passed"}, "maple": {"status": "failed"},'
+        ' "xarray": {"status": "not built"}}, "vma": {"build": {"status": "failed"}}}\nJSON\n',
+    )
+    no_tree = guest.run("usertests", "all", "--results", "/var/lib/usertests")
+    assert no_tree.returncode == 2
+    assert "missing: no kernel tree at /mnt/linux: share the tree under test" in no_tree.stderr
+    guest.path("/mnt/linux/tools/testing").mkdir(parents=True)
+    completed = guest.run("usertests", "all", "--results", "/var/lib/usertests")
+    run_dir = guest.only_run("/var/lib/usertests")
+    assert f"usertests-run --tree /mnt/linux --run-dir {run_dir}" in completed.stdout
+    assert summary_of(run_dir)["tests"] == {
+        "radix-tree/main": "passed",
+        "radix-tree/maple": "failed",
+        "radix-tree/xarray": "notrun",
+        "vma/build": "failed",
+    }
+    assert completed.returncode == 1
+
+
 # The summary's own rules
 
 
@@ -592,6 +639,8 @@ def test_every_suite_files_results_where_its_unit_is_told_to():
         "pynfs": "pynfs",
         "sysbench": "sysbench",
         "gitr": "gitr",
+        "kunit": "kunit",
+        "usertests": "usertests",
     }
     assert set(runner_shares) == set(SUITES)
     for name, suite in SUITES.items():
@@ -607,14 +656,17 @@ README_INSTANCES = {
     "<collection>": "net",
     "<runtest>": "syscalls",
     "<config>": "workload-stream",
+    "<4.0|4.1>": "4.1",
     "<version>": "4.1",
     "<directory>": "/mnt/test",
     "<workload>": "cpu",
+    "<suite|all>": "all",
+    "<harness|all>": "all",
 }
 
 
-def readme_units() -> dict[str, tuple[str, str]]:
-    """unit name -> (command, directory), from the rows that give one command."""
+def readme_units() -> dict[str, tuple[str, str, str]]:
+    """unit -> (instance placeholder, command, directory), from the rows giving one command."""
     text = (LIBRARY / "testSuites" / "README.md").read_text()
     rows = {}
     for line in text.splitlines():
@@ -623,26 +675,27 @@ def readme_units() -> dict[str, tuple[str, str]]:
             continue
         runs, where = cells[1], cells[2]
         if runs.count("`") == 2 and runs.startswith("`"):
-            command = runs.split("`")[1]
-            rows[cells[0].strip("`").split("@")[0]] = (command, where.split("`")[1])
+            unit, placeholder = cells[0].strip("`").replace("\\|", "|").split("@")
+            rows[unit] = (placeholder, runs.split("`")[1], where.split("`")[1])
     return rows
 
 
 def test_the_readme_says_what_each_unit_runs_and_where(monkeypatch):
-    monkeypatch.delenv("KSELFTEST_TREE", raising=False)
     for name in ("FSTESTS_CHECK_ARGS", "MMTESTS_DIR", "BLKTESTS_TREE", "LTPROOT", "PYNFS_SERVER"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("KSELFTEST_TREE", "USERTESTS_TREE"):
         monkeypatch.delenv(name, raising=False)
     units = readme_units()
     unit_suites = {"xfstests": "fstests", "blktests": "blktests", "kselftest": "kselftest"}
-    unit_suites |= {name: name for name in ("ltp", "mmtests", "pynfs", "gitr", "sysbench")}
+    unit_suites |= {name: name for name in SUITES if name not in unit_suites.values()}
     assert set(units) == set(unit_suites)
     host = Host(root=Path("/"), release="<release>")
     run_dir = Path("<run>")
     for unit, suite_name in unit_suites.items():
-        runs, where = units[unit]
-        instance = next(value for key, value in README_INSTANCES.items() if key in runs + where)
-        for placeholder, value in README_INSTANCES.items():
-            runs, where = runs.replace(placeholder, value), where.replace(placeholder, value)
+        placeholder, runs, where = units[unit]
+        instance = README_INSTANCES[placeholder]
+        for name, value in README_INSTANCES.items():
+            runs, where = runs.replace(name, value), where.replace(name, value)
         runs = runs.replace("<run name>", run_dir.name)
         command = SUITES[suite_name].command(host, instance, run_dir, [])
         assert " ".join(command.argv) == runs, unit

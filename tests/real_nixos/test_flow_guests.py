@@ -343,7 +343,7 @@ SUITES = {
         packages=frozenset({"kunit-runner", "kmod"}),
         own="kunit-runner",
         tmpfiles=("d /var/lib/kunit ",),
-        services=frozenset({"kunit"}),
+        runner=("kunit", "kunit"),
     ),
     "ltp": Expected(
         packages=frozenset({"ltp", "numactl", "gzip"}),
@@ -386,8 +386,8 @@ SUITES = {
         packages=frozenset({"usertests-runner", "liburcu", "gcc-wrapper", "gnumake"}),
         own="usertests-runner",
         tmpfiles=("d /var/lib/usertests ",),
-        services=frozenset({"usertests"}),
         variables=(("USERTESTS_TREE", "/mnt/linux"),),
+        runner=("usertests", "usertests"),
     ),
 }
 

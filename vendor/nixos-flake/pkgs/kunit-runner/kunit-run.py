@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the KUnit tests of the booted kernel and file their KTAP results.
 
-    kunit-run [--results DIR] [SUITE...]
+    kunit-run [--results DIR | --run-dir DIR] [SUITE...]
 
 Finds the kernel's KUnit test modules (the modules under
 /lib/modules/$(uname -r) that carry a .kunit_test_suites section), loads
@@ -9,7 +9,9 @@ each with modprobe, which runs its suites, then copies every suite's KTAP
 results from debugfs (/sys/kernel/debug/kunit/<suite>/results; built-in
 suites ran at boot) to DIR/<release>/<timestamp>/<suite>.ktap and writes
 summary.json: passed, failed and skipped test cases per suite. SUITE
-arguments keep only those suites. Exit status: 0 all passed, 1 a test
+arguments keep only those suites. With --run-dir (how suite-run's
+kunit@<suite> unit calls it) the files go straight into that directory and
+the summary is named kunit.json. Exit status: 0 all passed, 1 a test
 failed, 2 nothing to collect (the message says what is missing: the
 kernel needs CONFIG_KUNIT and CONFIG_KUNIT_DEBUGFS, and its test modules
 CONFIG_KUNIT_ALL_TESTS=m or the like).
@@ -98,7 +100,9 @@ def ensure_debugfs(debugfs: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--results", default="/var/lib/kunit", help="default /var/lib/kunit")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--results", default="/var/lib/kunit", help="default /var/lib/kunit")
+    where.add_argument("--run-dir", help="file this run's results here, summary as kunit.json")
     parser.add_argument("suites", nargs="*", help="only these suites")
     options = parser.parse_args(argv)
 
@@ -136,14 +140,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    run_dir = Path(options.results) / release / time.strftime("%Y%m%dT%H%M%S")
+    if options.run_dir:
+        run_dir, summary_name = Path(options.run_dir), "kunit.json"
+    else:
+        run_dir = Path(options.results) / release / time.strftime("%Y%m%dT%H%M%S")
+        summary_name = "summary.json"
     run_dir.mkdir(parents=True, exist_ok=True)
     summary = {}
     for suite in suites:
         ktap = (suites_dir / suite / "results").read_text(errors="replace")
         (run_dir / f"{suite}.ktap").write_text(ktap)
         summary[suite] = summarise(ktap)
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    (run_dir / summary_name).write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
     for suite, counts in summary.items():
         passed, failed, skipped = counts["passed"], counts["failed"], counts["skipped"]
         print(f"{suite}: {passed} passed, {failed} failed, {skipped} skipped")

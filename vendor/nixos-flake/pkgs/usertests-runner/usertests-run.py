@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build and run the kernel's userspace test harnesses from a kernel tree.
 
-    usertests-run [--tree DIR] [--results DIR] [--jobs N] [HARNESS...]
+    usertests-run [--tree DIR] [--results DIR | --run-dir DIR] [--jobs N] [HARNESS...]
 
 The harnesses under tools/testing/ of a kernel tree test kernel code built
 for userspace: radix-tree (its main, idr-test, multiorder, xarray and maple
@@ -11,8 +11,10 @@ Each is built in the tree with make, then each binary runs; its output goes
 to DIR/<release>/<timestamp>/<harness>.<binary>.log and summary.json says
 passed or failed (and the exit status and seconds) per binary. The tree
 defaults to $USERTESTS_TREE, else /mnt/linux: share the kernel tree under
-test into the guest there. Exit status: 0 all passed, 1 a build or a test
-failed, 2 no tree.
+test into the guest there. With --run-dir (how suite-run's
+usertests@<harness> unit calls it) the files go straight into that
+directory and the summary is named usertests.json. Exit status: 0 all
+passed, 1 a build or a test failed, 2 no tree.
 """
 
 import argparse
@@ -69,9 +71,9 @@ def run_harness(tree: Path, harness: str, jobs: int, run_dir: Path) -> dict[str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tree", default=os.environ.get("USERTESTS_TREE", "/mnt/linux"))
-    parser.add_argument(
-        "--results", default="/var/lib/usertests", help="default /var/lib/usertests"
-    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--results", default="/var/lib/usertests", help="default /var/lib/usertests")
+    where.add_argument("--run-dir", help="file this run's results here, summary as usertests.json")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("harnesses", nargs="*", default=list(HARNESSES))
     options = parser.parse_args(argv)
@@ -85,10 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     release = os.environ.get("USERTESTS_RELEASE") or os.uname().release
-    run_dir = Path(options.results) / release / time.strftime("%Y%m%dT%H%M%S")
+    if options.run_dir:
+        run_dir, summary_name = Path(options.run_dir), "usertests.json"
+    else:
+        run_dir = Path(options.results) / release / time.strftime("%Y%m%dT%H%M%S")
+        summary_name = "summary.json"
     run_dir.mkdir(parents=True, exist_ok=True)
     summary = {h: run_harness(tree, h, options.jobs, run_dir) for h in options.harnesses}
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    (run_dir / summary_name).write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
     failed = False
     for harness, binaries in summary.items():
         for binary, result in binaries.items():

@@ -1,7 +1,8 @@
 # KUnit: the kernel's in-kernel unit tests. The tests come with the booted
 # (external) kernel, as modules under /lib/modules/$(uname -r) that carry a
-# .kunit_test_suites section; kunit-run loads them and files every suite's
-# KTAP results, read from debugfs, with a summary. The kernel needs
+# .kunit_test_suites section; the runner unit `kunit@<suite|all>` loads
+# them with kunit-run and files every suite's KTAP results, read from
+# debugfs, with a summary. The kernel needs
 # CONFIG_KUNIT=y and CONFIG_KUNIT_DEBUGFS=y, and its tests as modules
 # (CONFIG_KUNIT_ALL_TESTS=m, or one CONFIG_*_KUNIT_TEST=m each).
 {
@@ -15,14 +16,17 @@ let
   cfg = config.nixos-flake.testSuites.kunit;
 in
 {
+  imports = [ ../common/runner.nix ];
+
   options.nixos-flake.testSuites.kunit = {
     resultsDir = lib.mkOption {
       type = lib.types.str;
       default = "/var/lib/kunit";
       description = ''
-        Where kunit-run files each run's results:
-        <resultsDir>/<kernel release>/<timestamp>/<suite>.ktap and
-        summary.json (passed, failed and skipped cases per suite).
+        Where `kunit@<suite|all>` files each run's results:
+        <resultsDir>/<kernel release>/<timestamp>/<suite>.ktap,
+        kunit.json (passed, failed and skipped cases per suite) and
+        summary.json (suite-run's, one test per suite).
       '';
     };
   };
@@ -34,17 +38,10 @@ in
       kmod
     ];
 
-    systemd.tmpfiles.rules = [ "d ${cfg.resultsDir} 0755 root root -" ];
-
-    # `systemctl start kunit` loads every test module once and files the
-    # results; its log is the run's summary.
-    systemd.services.kunit = {
-      description = "Run the booted kernel's KUnit tests";
-      after = [ "systemd-tmpfiles-setup.service" ];
-      serviceConfig = {
-        Type = "oneshot";
-        ExecStart = "${lib.getExe pkgs.kunit-runner} --results ${cfg.resultsDir}";
-      };
+    nixos-flake.testSuites.runners.kunit = {
+      suite = "kunit";
+      description = "KUnit tests of the booted kernel, suite";
+      inherit (cfg) resultsDir;
     };
   };
 }

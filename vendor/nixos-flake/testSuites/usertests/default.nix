@@ -1,8 +1,8 @@
 # usertests: the kernel's userspace test harnesses (tools/testing/radix-tree,
 # with the XArray, IDR and maple tree tests, vma and memblock), built from the
 # kernel tree under test shared into the guest and run there, as upstream
-# kdevops-ng runs them. usertests-run brings its own compiler, make and
-# liburcu.
+# kdevops-ng runs them, by the runner unit `usertests@<harness|all>`.
+# usertests-run brings its own compiler, make and liburcu.
 {
   config,
   lib,
@@ -14,6 +14,8 @@ let
   cfg = config.nixos-flake.testSuites.usertests;
 in
 {
+  imports = [ ../common/runner.nix ];
+
   options.nixos-flake.testSuites.usertests = {
     kernelTree = lib.mkOption {
       type = lib.types.str;
@@ -41,21 +43,11 @@ in
 
     # Results: /var/lib/usertests/<kernel release>/<timestamp>/, shared from
     # the host (tag usertests) when the flow builds the guest.
-    systemd.tmpfiles.rules = [ "d /var/lib/usertests 0755 root root -" ];
-
-    # `systemctl start usertests` builds and runs the default harnesses.
-    systemd.services.usertests = {
-      description = "Build and run the kernel's userspace test harnesses";
-      after = [
-        "systemd-tmpfiles-setup.service"
-        "remote-fs.target"
-        "local-fs.target"
-      ];
+    nixos-flake.testSuites.runners.usertests = {
+      suite = "usertests";
+      description = "the kernel's userspace test harnesses, harness";
+      resultsDir = "/var/lib/usertests";
       environment.USERTESTS_TREE = cfg.kernelTree;
-      serviceConfig = {
-        Type = "oneshot";
-        ExecStart = lib.getExe pkgs.usertests-runner;
-      };
     };
   };
 }
