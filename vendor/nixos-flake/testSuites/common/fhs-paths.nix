@@ -19,5 +19,7 @@ in
     '';
   };
 
-  config.systemd.tmpfiles.rules = lib.mapAttrsToList (path: target: "L+ ${path} - - - - ${target}") cfg;
+  config.systemd.tmpfiles.rules = lib.mapAttrsToList (
+    path: target: "L+ ${path} - - - - ${target}"
+  ) cfg;
 }

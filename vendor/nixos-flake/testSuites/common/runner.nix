@@ -48,7 +48,7 @@ let
       after = lib.mkOption {
         type = lib.types.listOf lib.types.str;
         default = [ ];
-        description = "More units the runs wait for (a server the suite tests, say).";
+        description = "More units a run pulls in and waits for (a server the suite tests, say).";
       };
       environment = lib.mkOption {
         type = lib.types.attrsOf lib.types.str;
@@ -72,7 +72,9 @@ in
   };
 
   config = {
-    systemd.tmpfiles.rules = lib.mapAttrsToList (_: unit: "d ${unit.resultsDir} 0755 root root -") cfg;
+    systemd.tmpfiles.rules = lib.mapAttrsToList (
+      _: unit: "d ${unit.resultsDir} 0755 root root -"
+    ) cfg;
 
     systemd.services = lib.mapAttrs' (
       name: unit:
@@ -86,13 +88,19 @@ in
           "kernel-config.service"
         ]
         ++ unit.after;
-        wants = [ "network-online.target" ];
+        wants = [ "network-online.target" ] ++ unit.after;
         # The suites call whatever the guest has installed.
         path = [ "/run/current-system/sw" ];
         inherit (unit) environment;
         serviceConfig = {
           Type = "oneshot";
-          ExecStart = "${lib.getExe pkgs.suite-runner} ${unit.suite} ${unit.instance} --results ${unit.resultsDir}";
+          ExecStart = lib.concatStringsSep " " [
+            (lib.getExe pkgs.suite-runner)
+            unit.suite
+            unit.instance
+            "--results"
+            unit.resultsDir
+          ];
           TimeoutStartSec = "infinity";
           StandardOutput = "journal+console";
           StandardError = "journal+console";

@@ -53,7 +53,9 @@ in
       util-linux
     ];
 
-    systemd.tmpfiles.rules = lib.optional (cfg.directory != null) "d ${cfg.directory} 0755 root root -";
+    systemd.tmpfiles.rules = lib.optional (
+      cfg.directory != null
+    ) "d ${cfg.directory} 0755 root root -";
 
     services.mysql = lib.mkIf (lib.elem "mariadb" cfg.databases) {
       enable = true;
