@@ -160,6 +160,9 @@ printf 'status\\tpass\\nruntime\\t1.2s\\n' > "$out/nodev/block/001"
 printf 'status\\tfail\\nreason\\toutput\\n' > "$out/nodev/block/002"
 echo diff > "$out/nodev/block/002.out.bad"
 printf 'status\\tnot run\\n' > "$out/vdb/loop/001"
+mkdir -p "$out/nodev_tr_loop/nvme" "$out/nodev_tr_tcp/nvme"
+printf 'status\\tfail\\n' > "$out/nodev_tr_loop/nvme/003"
+printf 'status\\tpass\\n' > "$out/nodev_tr_tcp/nvme/003"
 echo "block/001 (a test)                                          [passed]"
 exit 1
 """
@@ -175,11 +178,14 @@ def test_a_run_is_filed_per_kernel_release_with_a_summary_a_script_can_read(gues
     assert completed.returncode == 1, completed.stderr  # block/002 failed
     run_dir = guest.only_run("/var/lib/blktests")
     summary = summary_of(run_dir)
-    assert summary["counts"] == {"passed": 1, "failed": 1, "skipped": 1, "notrun": 0}
+    assert summary["counts"] == {"passed": 2, "failed": 2, "skipped": 1, "notrun": 0}
     assert summary["tests"] == {
         "block/001": "passed",
         "block/002": "failed",
         "loop/001 => vdb": "skipped",
+        # Each nvme transport is its own result.
+        "nvme/003 => nodev_tr_loop": "failed",
+        "nvme/003 => nodev_tr_tcp": "passed",
     }
     assert summary["kernel_release"] == RELEASE and summary["results_on_host"] is True
     assert summary["kernel_config"].endswith(f"/lib/modules/{RELEASE}/config")
@@ -197,7 +203,7 @@ def test_a_run_is_filed_per_kernel_release_with_a_summary_a_script_can_read(gues
     assert lines[0] == "suite-run: blktests@block on kernel 6.18.0-test"
     assert lines[1].startswith("suite-run: kernel config: ")
     assert lines[2] == "suite-run: results go to the host: /var/lib/blktests is a virtiofs share"
-    assert "blktests@block: 1 passed, 1 failed, 1 skipped, 0 notrun (exit status 1)" in lines[-2]
+    assert "blktests@block: 2 passed, 2 failed, 1 skipped, 0 notrun (exit status 1)" in lines[-2]
 
 
 def test_without_a_share_or_a_kernel_config_the_run_says_so_and_still_runs(guest):
@@ -219,11 +225,14 @@ def test_without_a_share_or_a_kernel_config_the_run_says_so_and_still_runs(guest
     assert f"KCONFIG_PATH={guest.path(f'/lib/modules/{RELEASE}/config')}" in seen.stdout
 
 
-def test_two_runs_in_the_same_second_get_their_own_directories(guest):
-    blktests_tree(guest, "exit 0\n")
-    for _ in range(2):
-        assert guest.run("blktests", "block", "--results", "/r").returncode == 0
-    assert len(list(guest.path(f"/r/{RELEASE}").iterdir())) == 2
+def test_runs_started_in_the_same_second_get_their_own_directories(tmp_path, mocker):
+    mocker.patch("time.strftime", return_value="20261125T120000")
+    made = [results.new_run_dir(tmp_path, RELEASE) for _ in range(3)]
+    assert [path.name for path in made] == [
+        "20261125T120000",
+        "20261125T120000.2",
+        "20261125T120000.3",
+    ]
 
 
 def test_missing_prerequisites_are_all_named_and_nothing_runs(guest):
@@ -321,6 +330,36 @@ def test_fstests_names_what_a_section_lacks(guest):
     guest.path("/var/lib/xfstests/local.config").unlink()
     no_config = guest.run("fstests", "xfs", "--results", "/r")
     assert "no local.config; set nixos-flake.testSuites.fstests.localConfig" in no_config.stderr
+
+
+def test_fstests_sections_inherit_what_earlier_sections_set(guest, mocker):
+    """fstests' README.config-sections: options carry from one section to the next."""
+    guest.write("/var/lib/xfstests/check", "#!/bin/sh\necho check $*\n", 0o755)
+    guest.write(
+        "/var/lib/xfstests/local.config",
+        "[ext4]\nFSTYP=ext4\nTEST_DEV=/dev/vdb\nTEST_DIR=/mnt/test\n\n[xfs]\nFSTYP=xfs\n",
+    )
+    host = Host(root=guest.root, release=RELEASE)
+    xfs = Fstests().variables(host, "xfs")
+    assert (xfs["FSTYP"], xfs["TEST_DEV"], xfs["TEST_DIR"]) == ("xfs", "/dev/vdb", "/mnt/test")
+    assert Fstests().variables(host, "ext4")["FSTYP"] == "ext4"
+    mocker.patch("suite_runner.tools.is_block_device", return_value=True)
+    mocker.patch("suite_runner.tools.missing_programs", return_value=[])
+    mocker.patch("suite_runner.tools.file_system_on", return_value="ext4")
+    assert Fstests().check(host, "xfs") == [
+        "TEST_DEV=/dev/vdb holds ext4, section [xfs] tests xfs: make it one with "
+        "mkfs.xfs /dev/vdb (this erases it)"
+    ]
+
+
+def test_extra_arguments_reach_the_suite_after_the_results_option(guest):
+    fstests_tree(guest)
+    completed = guest.run(
+        "fstests", "nfs", "--results", "/r", "--", "-g", "quick", "-x", "dangerous"
+    )
+    assert "check -s nfs -R xunit -g quick -x dangerous" in completed.stdout, completed.stderr
+    quoted = guest.run("fstests", "nfs", "--results", "/r", FSTESTS_CHECK_ARGS="-E '/etc/my list'")
+    assert "check -s nfs -R xunit -E /etc/my list RESULT_BASE" in quoted.stdout
 
 
 def test_fstests_formats_a_blank_test_device_and_leaves_a_used_one_alone(guest, mocker):
@@ -427,7 +466,7 @@ def test_ltp_runs_kirk_on_a_runtest_file_and_reads_its_json_report(guest):
 
 
 def test_mmtests_runs_a_config_with_its_dependencies_assumed_and_keeps_its_log(guest):
-    tree = "/var/lib/mmtests/tree"
+    tree = "/var/lib/mmtests-tree"
     guest.write(f"{tree}/configs/config-workload-stream", "export MMTESTS=stream\n")
     guest.write(
         f"{tree}/run-mmtests.sh",
@@ -538,7 +577,8 @@ def test_gitr_builds_and_tests_as_the_user_in_a_directory_of_its_own(guest, tmp_
     work = guest.path("/mnt/test/gitr")
     assert f"gitr {work} as {nobody.pw_uid} HOME={nobody.pw_dir}" in completed.stdout
     assert work.stat().st_uid == nobody.pw_uid
-    assert guest.only_run("/var/lib/gitr").stat().st_uid == nobody.pw_uid
+    # The run's own files are root's: only the work directory changes hands.
+    assert guest.only_run("/var/lib/gitr").stat().st_uid == 0
 
 
 def test_a_suite_that_cannot_be_started_is_a_failed_run(guest):
@@ -553,10 +593,14 @@ def test_a_suite_that_cannot_be_started_is_a_failed_run(guest):
 def test_gitr_counts_each_test_script_from_its_counts_file(tmp_path):
     counts = tmp_path / "mnt" / "gitr" / "git" / "t" / "test-results"
     counts.mkdir(parents=True)
+    # As test-lib.sh writes them: a missing_prereq line, empty when none is
+    # missing, and a blank line at the end.
     for script, text in {
-        "t0000-basic": "total 10\nsuccess 9\nfixed 0\nbroken 1\nfailed 0\n",
-        "t5550-http-fetch": "total 4\nsuccess 0\nfixed 0\nbroken 0\nfailed 0\n",
-        "t7400-submodule": "total 3\nsuccess 2\nfixed 0\nbroken 0\nfailed 1\n",
+        "t0000-basic": "total 10\nsuccess 9\nfixed 0\nbroken 1\nfailed 0\nmissing_prereq \n\n",
+        "t5550-http-fetch": "total 4\nsuccess 0\nfixed 0\nbroken 0\nfailed 0\n"
+        "missing_prereq HTTPD\n\n",
+        "t7400-submodule": "total 3\nsuccess 2\nfixed 0\nbroken 0\nfailed 1\nmissing_prereq \n\n",
+        "t9800-git-p4": "total 0\nsuccess 0\nfixed 0\nbroken 0\nfailed 0\nmissing_prereq \n\n",
     }.items():
         (counts / f"{script}.counts").write_text(text)
     run_dir = tmp_path / "run"
@@ -566,6 +610,7 @@ def test_gitr_counts_each_test_script_from_its_counts_file(tmp_path):
         "t0000-basic": "passed",
         "t5550-http-fetch": "skipped",
         "t7400-submodule": "failed",
+        "t9800-git-p4": "skipped",
     }
     assert (run_dir / "t7400-submodule.counts").is_file()
 

@@ -61,6 +61,8 @@ GITR_PLACEHOLDERS = {
 def test_gitr_builds_git_in_place_on_the_file_system_under_test_then_runs_the_tests(tmp_path):
     source, bin_dir = tmp_path / "store" / "git", tmp_path / "bin"
     (source / "t").mkdir(parents=True)
+    for script in ("t0000-basic.sh", "t1234-other.sh", "test-lib.sh"):
+        (source / "t" / script).write_text("#!/bin/sh\n")
     (source / "Makefile").write_text("all:\n")
     (source / "Makefile").chmod(0o444)
     bin_dir.mkdir()
@@ -92,13 +94,20 @@ def test_gitr_builds_git_in_place_on_the_file_system_under_test_then_runs_the_te
             ("NO_GETTEXT", "1"),
         )
     ]
-    build = out.index("make in " + os.getcwd() + ":")
+    build = out.index("make in " + os.getcwd() + ":")  # the build
     assert out[build + 1 : build + 4] == ["  -C", f"  {target}/git", "  -j3"]
     assert out[build + 4 : build + 13] == flags
-    tests = out.index("make in " + os.getcwd() + ":", build + 1)
+    # Every test script as its own target, between pre-clean and the totals:
+    # `make test` would delete the counts files the runner reads.
+    calls = [index for index, line in enumerate(out) if line.startswith("make in ")]
+    assert len(calls) == 4
+    pre_clean, tests, totals = calls[1:]
+    assert out[pre_clean + 1 : pre_clean + 3] == ["  -C", f"  {target}/git/t"]
+    assert out[pre_clean + 3 : pre_clean + 12] == flags and out[pre_clean + 12] == "  pre-clean"
     assert out[tests + 1 : tests + 5] == ["  -C", f"  {target}/git/t", "  -j3", "  -k"]
     assert out[tests + 5 : tests + 14] == flags
-    assert out[tests + 14 :] == ["  test"]
+    assert out[tests + 14 : totals] == ["  t0000-basic.sh", "  t1234-other.sh"]
+    assert out[-1] == "  aggregate-results"
     # The copy is the build tree: writable, and fresh on every run.
     copied = target / "git" / "Makefile"
     assert copied.is_file() and os.access(copied, os.W_OK)

@@ -105,6 +105,7 @@ in
   firewallTcpPortRanges = config.networking.firewall.allowedTCPPortRanges;
   supportedFilesystems = names config.boot.supportedFilesystems;
   modprobeConfig = config.boot.extraModprobeConfig;
+  kernelParams = config.boot.kernelParams;
   sudoConfig = config.security.sudo.extraConfig;
   shellInit = config.environment.extraInit;
   mysqlDatabases = config.services.mysql.ensureDatabases;

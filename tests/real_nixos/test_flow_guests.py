@@ -358,7 +358,7 @@ SUITES = {
     "mmtests": Expected(
         packages=frozenset({"mmtests", "damo", "perf-linux", "R", "cpupower"}),
         own="mmtests",
-        tmpfiles=("C /var/lib/mmtests/tree ",),
+        tmpfiles=("C /var/lib/mmtests-tree ",),
         variables=(("ASSUME_PACKAGE_INSTALLED", "yes"),),
         runner=("mmtests", "mmtests"),
         fhs=frozenset({"/bin/bash", "/bin/kill", "/usr/bin/time", "/usr/bin/perl"}),
@@ -543,6 +543,7 @@ def test_the_nfs_suites_get_a_server_a_client_and_a_callback_port(guest):
         return
     assert guest.config["enabledServices"]["rpcbind"] is True
     assert "options nfs callback_tcpport=4048" in guest.config["modprobeConfig"]
+    assert "nfs.callback_tcpport=4048" in guest.config["kernelParams"]
     assert 4048 in guest.config["firewallTcpPorts"]
     assert {111, 2049} <= set(guest.config["firewallTcpPorts"])
     # The NFS client: mount.nfs and statd for NFSv3 locks.

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # usage: gitr DIR [MAKE-ARGS...]
 # Copy git's source (@source@) into DIR/git, build it there with make, and
-# run its test suite in DIR/git/t (make MAKE-ARGS, default `test`). DIR
-# should be on the file system under test, and the caller an unprivileged
-# user who owns it. Each test script leaves DIR/git/t/test-results/<script>.counts.
+# run its test suite in DIR/git/t. DIR should be on the file system under
+# test, and the caller an unprivileged user who owns it. Without MAKE-ARGS
+# every t[0-9]*.sh script runs as its own make target (not `make test`,
+# whose cleanup deletes the results) and each leaves
+# DIR/git/t/test-results/<script>.counts; MAKE-ARGS run `make -C DIR/git/t
+# MAKE-ARGS` instead.
 # GITR_JOBS sets make's parallelism (default: the number of CPUs).
 set -eu
 if [ $# -lt 1 ]; then
@@ -31,7 +34,12 @@ chmod -R u+w "$dir/git"
 echo "gitr: building git in $dir/git with $jobs jobs"
 make -C "$dir/git" -j"$jobs" "${flags[@]}"
 echo "gitr: running the tests in $dir/git/t"
-if [ $# -eq 0 ]; then
-  set -- test
+tests=$dir/git/t
+if [ $# -gt 0 ]; then
+  exec make -C "$tests" -j"$jobs" -k "${flags[@]}" "$@"
 fi
-exec make -C "$dir/git/t" -j"$jobs" -k "${flags[@]}" "$@"
+make -C "$tests" "${flags[@]}" pre-clean
+status=0
+make -C "$tests" -j"$jobs" -k "${flags[@]}" $(cd "$tests" && ls t[0-9][0-9][0-9][0-9]-*.sh) || status=$?
+make -C "$tests" "${flags[@]}" aggregate-results || true
+exit $status

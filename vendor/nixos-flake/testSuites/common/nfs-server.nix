@@ -39,7 +39,9 @@ in
     {
       # The client: mount.nfs, rpc.statd for NFSv3 locking, rpcbind.
       boot.supportedFilesystems = [ "nfs" ];
+      # As a module option, and on the command line for a built-in nfs.
       boot.extraModprobeConfig = "options nfs callback_tcpport=${toString cfg.callbackPort}";
+      boot.kernelParams = [ "nfs.callback_tcpport=${toString cfg.callbackPort}" ];
       networking.firewall.allowedTCPPorts = [ cfg.callbackPort ];
     }
     (lib.mkIf (cfg.exports != [ ]) {

@@ -21,12 +21,14 @@ in
   options.nixos-flake.testSuites.mmtests = {
     directory = lib.mkOption {
       type = lib.types.str;
-      default = "/var/lib/mmtests/tree";
+      default = "/var/lib/mmtests-tree";
       description = ''
         Where the MMTests tree is copied at boot (only if the directory does
         not exist yet). run-mmtests.sh writes work/ and reads configs
         relative to itself, so it has to run from a writable copy. The
-        default is inside the results share, so work/ persists on the host.
+        default is on the tmpfs root, so each boot copies the installed
+        release afresh; `mmtests@<config>` copies each run's work/log into
+        the results share.
       '';
     };
   };

@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("instance", help="the unit's instance: section, group, collection, ...")
     parser.add_argument("--results", help="results directory (default: the suite's own)")
     parser.add_argument("extra", nargs="*", help="more arguments for the suite's command")
-    options = parser.parse_args(argv)
+    # Intermixed: `suite-run fstests xfs --results DIR -- -g quick` keeps -g quick.
+    options = parser.parse_intermixed_args(argv)
 
     host = current()
     suite: Suite = SUITES[options.suite]
@@ -105,9 +106,6 @@ def main(argv: list[str] | None = None) -> int:
         kernel_config=str(config) if config else None,
         results_on_host=on_host,
     )
-    if command.user:
-        account = pwd.getpwnam(command.user)
-        os.chown(run_dir, account.pw_uid, account.pw_gid)
     started = time.monotonic()
     try:
         status, output = run_and_log(command, run_dir / "output.log", suite_env(config, command))

@@ -46,7 +46,10 @@ def find(host: Host) -> Path | None:
 
 
 def missing_message(host: Host) -> str:
-    tried = ", ".join(str(path) for path in candidates(host))
+    tried = ", ".join(
+        host.guest_path(path) if path.is_relative_to(host.root) else str(path)
+        for path in candidates(host)
+    )
     return (
         f"no kernel config found for {host.release} (tried {tried}): tests that check "
         "kernel options will skip or break. Copy the kernel's .config to "

@@ -30,13 +30,16 @@ TIMESTAMP = "%Y%m%dT%H%M%S"
 def new_run_dir(results: Path, release: str) -> Path:
     """A fresh <results>/<release>/<timestamp>/ directory."""
     stamp = time.strftime(TIMESTAMP)
-    run_dir = results / release / stamp
+    (results / release).mkdir(parents=True, exist_ok=True)
     suffix = 1
-    while run_dir.exists():
-        suffix += 1
-        run_dir = results / release / f"{stamp}.{suffix}"
-    run_dir.mkdir(parents=True)
-    return run_dir
+    while True:
+        run_dir = results / release / (stamp if suffix == 1 else f"{stamp}.{suffix}")
+        try:
+            # Atomic: two runs started in the same second get one name each.
+            run_dir.mkdir()
+            return run_dir
+        except FileExistsError:
+            suffix += 1
 
 
 def count(tests: dict[str, str]) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """fstests (xfstests): `xfstests@<section>` runs ./check -s <section>.
 
 The section comes from /var/lib/xfstests/local.config ([section] headers,
-as fstests reads them). Before the run the runner creates TEST_DIR and
-SCRATCH_MNT (the root is tmpfs: nothing survives a boot) and makes a blank
+as fstests reads them: a section's settings carry into the later ones).
+Before the run the runner creates TEST_DIR and SCRATCH_MNT (the root is
+tmpfs: nothing survives a boot) and makes a blank
 TEST_DEV the section's FSTYP with mkfs; a TEST_DEV holding another file
 system is left alone and named. RESULT_BASE puts fstests' own results
 (check.log, result.xml, *.out.bad, *.full) in the run's directory.
@@ -10,6 +11,7 @@ system is left alone and named. RESULT_BASE puts fstests' own results
 
 import os
 import re
+import shlex
 from pathlib import Path
 
 from suite_runner import shell, tools
@@ -49,21 +51,24 @@ class Fstests:
         return Path(given) if given else host.path(self.tree) / "local.config"
 
     def variables(self, host: Host, instance: str) -> dict[str, str] | None:
+        """The section's settings: as fstests reads them, earlier sections carry over."""
         common, found = sections(self.config_path(host).read_text())
         if instance not in found:
             return None
-        return shell.assignments(common + found[instance])
+        names = list(found)
+        carried = "".join(found[name] for name in names[: names.index(instance) + 1])
+        return shell.assignments(common + carried)
 
     def check(self, host: Host, instance: str) -> list[str]:
-        config = self.config_path(host)
+        config = host.guest_path(self.config_path(host))
         if not host.path(self.tree).joinpath("check").exists():
             return [f"{self.tree}/check: the fstests tree is not linked (fstests-workdir.service)"]
-        if not config.is_file():
+        if not self.config_path(host).is_file():
             return [
                 f"{config}: no local.config; set nixos-flake.testSuites.fstests.localConfig "
                 f"or write one with a [{instance}] section"
             ]
-        _, found = sections(config.read_text())
+        _, found = sections(self.config_path(host).read_text())
         if instance not in found:
             listed = ", ".join(found) or "none"
             return [f"{config} has no [{instance}] section (sections: {listed})"]
@@ -108,7 +113,7 @@ class Fstests:
         return done
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
-        arguments = extra or os.environ.get("FSTESTS_CHECK_ARGS", "-g auto").split()
+        arguments = extra or shlex.split(os.environ.get("FSTESTS_CHECK_ARGS", "-g auto"))
         return Command(
             argv=["./check", "-s", instance, "-R", "xunit", *arguments],
             cwd=host.path(self.tree),

@@ -5,7 +5,8 @@ its path: gitr@mnt-test is /mnt/test), never tmpfs or a virtiofs share.
 The build and the tests run as $GITR_USER, as git's tests expect (they
 refuse some checks as root). Each test script's counts come from
 t/test-results/<script>.counts: failed when a case failed, skipped when
-every case was skipped, passed otherwise; the counts files are copied
+no case ran (every one skipped, or the whole script), passed otherwise;
+the counts files are copied
 into the run's directory.
 """
 
@@ -70,15 +71,17 @@ class Gitr:
         counts_dir = host.path(instance) / "gitr" / "git" / "t" / "test-results"
         tests = {}
         for path in sorted(counts_dir.glob("*.counts")):
-            counts = dict(
-                (key, int(value))
-                for key, value in (line.split() for line in path.read_text().splitlines())
-                if value.isdigit()
-            )
+            # "total 10", "success 9", ...; "missing_prereq" may have no value.
+            fields = (line.split() for line in path.read_text().splitlines())
+            counts = {
+                field[0]: int(field[1])
+                for field in fields
+                if len(field) == 2 and field[1].isdigit()
+            }
             ran = sum(counts.get(key, 0) for key in ("success", "fixed", "broken", "failed"))
             if counts.get("failed", 0):
                 tests[path.stem] = "failed"
-            elif counts.get("total", 0) and ran == 0:
+            elif ran == 0:
                 tests[path.stem] = "skipped"
             else:
                 tests[path.stem] = "passed"

@@ -23,7 +23,7 @@ class Mmtests:
 
     @property
     def tree(self) -> str:
-        return os.environ.get("MMTESTS_DIR", "/var/lib/mmtests/tree")
+        return os.environ.get("MMTESTS_DIR", "/var/lib/mmtests-tree")
 
     def config(self, host: Host, instance: str) -> Path:
         configs = host.path(self.tree) / "configs"
