@@ -366,7 +366,7 @@ SUITES = {
     "pynfs": Expected(
         packages=frozenset({"pynfs", "nfstest", "nfs-utils", "krb5"}),
         own="pynfs",
-        tmpfiles=("d /var/lib/nfstest ",),
+        tmpfiles=("d /var/lib/pynfs/nfstest ",),
         enabled=frozenset({"rpcbind", "nfsServer"}),
         runner=("pynfs", "pynfs"),
         exports=frozenset({"/export/pynfs", "/export/nfstest"}),
@@ -501,6 +501,10 @@ def test_each_suites_runner_unit_files_its_results_in_the_suites_share(guest):
         # The instance, escaped as the suite names it, and the share as results.
         assert arguments[0] == runner_suite and arguments[1] in ("%i", "%I", "%f")
         assert arguments[2:] == ["--results", SUITE_RESULT_SHARES[suite]]
+    if "pynfs" in guest.test_suites:
+        # NFStest's unit files its runs inside the pynfs share.
+        nfstest = guest.config["runners"]["nfstest"]["ExecStart"].split()
+        assert nfstest[1:] == ["nfstest", "%i", "--results", "/var/lib/pynfs/nfstest"]
         assert service["Type"] == "oneshot" and service["TimeoutStartSec"] == "infinity"
         assert {"remote-fs.target", "kernel-config.service"} <= set(service["after"])
     if any(SUITES[suite].runner for suite in guest.test_suites):

@@ -1,7 +1,8 @@
 # pynfs and NFStest: NFS server conformance tests and NFS client tests,
 # with the guest's own nfsd exporting /export/pynfs to test, the NFS client
 # tools, and the packet capture and firewall commands NFStest drives. The
-# runner unit `pynfs@<4.0|4.1>` runs pynfs against that export.
+# runner units `pynfs@<4.0|4.1>` and `nfstest@<test>` run pynfs and
+# NFStest against the guest's exports.
 {
   config,
   lib,
@@ -26,6 +27,14 @@ in
       description = ''
         The export `pynfs@<version>` tests (server:/path). The default is
         the guest's own nfsd, i.e. the kernel under test as the server.
+      '';
+    };
+    nfstestServer = lib.mkOption {
+      type = lib.types.strMatching "[^:]+:/.*";
+      default = "localhost:/export/nfstest";
+      description = ''
+        The export `nfstest@<test>` mounts (server:/path). The default is
+        the guest's own nfsd: the kernel under test is client and server.
       '';
     };
   };
@@ -74,6 +83,13 @@ in
       environment.PYNFS_SERVER = cfg.server;
     };
 
-    systemd.tmpfiles.rules = [ "d /var/lib/nfstest 0755 root root -" ];
+    # nfstest@posix runs nfstest_posix, and so on for each NFStest test.
+    nixos-flake.testSuites.runners.nfstest = {
+      suite = "nfstest";
+      description = "NFStest NFS client tests, test";
+      resultsDir = "/var/lib/pynfs/nfstest";
+      after = [ "nfs-server.service" ];
+      environment.NFSTEST_SERVER = cfg.nfstestServer;
+    };
   };
 }

@@ -8,6 +8,7 @@ from suite_runner.suites.kselftest import Kselftest
 from suite_runner.suites.kunit import Kunit
 from suite_runner.suites.ltp import Ltp
 from suite_runner.suites.mmtests import Mmtests
+from suite_runner.suites.nfstest import Nfstest
 from suite_runner.suites.pynfs import Pynfs
 from suite_runner.suites.sysbench import Sysbench
 from suite_runner.suites.usertests import Usertests
@@ -22,6 +23,7 @@ SUITES: dict[str, Suite] = {
         Kunit(),
         Ltp(),
         Mmtests(),
+        Nfstest(),
         Pynfs(),
         Sysbench(),
         Usertests(),
