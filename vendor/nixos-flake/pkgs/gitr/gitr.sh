@@ -38,8 +38,9 @@ tests=$dir/git/t
 if [ $# -gt 0 ]; then
   exec make -C "$tests" -j"$jobs" -k "${flags[@]}" "$@"
 fi
+mapfile -t scripts < <(cd "$tests" && ls t[0-9][0-9][0-9][0-9]-*.sh)
 make -C "$tests" "${flags[@]}" pre-clean
 status=0
-make -C "$tests" -j"$jobs" -k "${flags[@]}" $(cd "$tests" && ls t[0-9][0-9][0-9][0-9]-*.sh) || status=$?
+make -C "$tests" -j"$jobs" -k "${flags[@]}" "${scripts[@]}" || status=$?
 make -C "$tests" "${flags[@]}" aggregate-results || true
 exit $status
