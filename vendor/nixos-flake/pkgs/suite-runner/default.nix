@@ -14,9 +14,10 @@ stdenvNoCC.mkDerivation (finalAttrs: {
   pname = "suite-runner";
   version = "1";
 
+  # The Python sources only: no __pycache__ a test run left behind.
   src = lib.fileset.toSource {
     root = ./.;
-    fileset = ./suite_runner;
+    fileset = lib.fileset.fileFilter (file: file.hasExt "py") ./suite_runner;
   };
 
   strictDeps = true;
