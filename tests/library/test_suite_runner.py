@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from suite_runner import results
+from suite_runner import cli, results, tools
 from suite_runner.host import Host
+from suite_runner.suite import PrepareError
 from suite_runner.suites import SUITES
 from suite_runner.suites.fstests import Fstests
 
@@ -381,6 +382,25 @@ def test_fstests_formats_a_blank_test_device_and_leaves_a_used_one_alone(guest, 
         "TEST_DEV=/dev/vdb holds ext4, section [xfs] tests xfs: make it one with "
         "mkfs.xfs /dev/vdb (this erases it)"
     ]
+
+
+def test_a_mkfs_that_fails_stops_the_run_with_its_reason(guest, monkeypatch, mocker, capsys):
+    """mkfs gets no terminal to ask on, and its last line is the reason given."""
+    guest.tool("mkfs.ext4", 'echo "mke2fs: Device size reported to be zero." >&2\nexit 1\n')
+    monkeypatch.setenv("PATH", f"{guest.bin_dir}:{os.environ['PATH']}")
+    with pytest.raises(PrepareError) as raised:
+        tools.make_file_system("ext4", "/dev/vdb")
+    assert str(raised.value) == (
+        "mkfs.ext4 /dev/vdb failed (exit status 1): mke2fs: Device size reported to be zero."
+    )
+    # suite-run says so and stops before anything is filed.
+    fstests_tree(guest)
+    for name, value in guest.env().items():
+        monkeypatch.setenv(name, value)
+    mocker.patch.object(SUITES["fstests"], "prepare", side_effect=raised.value)
+    assert cli.main(["fstests", "nfs", "--results", "/r"]) == 2
+    assert "fstests@nfs not started: mkfs.ext4 /dev/vdb failed" in capsys.readouterr().err
+    assert not guest.path("/r").exists()
 
 
 # kselftest

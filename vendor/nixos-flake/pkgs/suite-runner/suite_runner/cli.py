@@ -11,7 +11,7 @@ from pathlib import Path
 
 from suite_runner import kconfig, results
 from suite_runner.host import current
-from suite_runner.suite import Command, Suite
+from suite_runner.suite import Command, PrepareError, Suite
 from suite_runner.suites import SUITES
 
 
@@ -91,8 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    for done in suite.prepare(host, options.instance):
-        say(done)
+    try:
+        for done in suite.prepare(host, options.instance):
+            say(done)
+    except PrepareError as error:
+        print(f"suite-run: {suite.name}@{options.instance} not started: {error}", file=sys.stderr)
+        return 2
     run_dir = results.new_run_dir(results_dir, host.release)
     command = suite.command(host, options.instance, run_dir, options.extra)
     say(f"results in {run_dir}")

@@ -7,6 +7,10 @@ from typing import Protocol
 from suite_runner.host import Host
 
 
+class PrepareError(Exception):
+    """Getting the guest ready failed; the message says what and why."""
+
+
 @dataclass(frozen=True)
 class Command:
     """One command line, the directory it runs in and what it adds to the environment."""
@@ -28,7 +32,10 @@ class Suite(Protocol):
         ...
 
     def prepare(self, host: Host, instance: str) -> list[str]:
-        """Make the guest ready (mount points, a blank disk's file system); what was done."""
+        """Make the guest ready (mount points, a blank disk's file system); what was done.
+
+        Raises PrepareError when it cannot.
+        """
         ...
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:

@@ -1,9 +1,11 @@
-"""Small questions about the guest the suites' checks ask."""
+"""Small questions about the guest the suites' checks ask, and mkfs."""
 
 import shutil
 import stat
 import subprocess
 from pathlib import Path
+
+from suite_runner.suite import PrepareError
 
 
 def is_block_device(path: Path) -> bool:
@@ -29,4 +31,13 @@ def missing_programs(names: list[str]) -> list[str]:
 
 
 def make_file_system(fs_type: str, device: str) -> None:
-    subprocess.run([f"mkfs.{fs_type}", device], check=True, capture_output=True)
+    """mkfs.<fs_type> on a blank device, never waiting for an answer."""
+    made = subprocess.run(
+        [f"mkfs.{fs_type}", device], stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+    if made.returncode != 0:
+        reason = (made.stderr or made.stdout).strip().splitlines()
+        raise PrepareError(
+            f"mkfs.{fs_type} {device} failed (exit status {made.returncode})"
+            + (f": {reason[-1]}" if reason else "")
+        )
