@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for done in suite.prepare(host, options.instance):
             say(done)
-    except PrepareError as error:
+    except (PrepareError, OSError) as error:
+        # OSError: a mount point or work directory that cannot be made.
         print(f"suite-run: {suite.name}@{options.instance} not started: {error}", file=sys.stderr)
         return 2
     run_dir = results.new_run_dir(results_dir, host.release)
