@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from suite_runner.host import Host
 
@@ -22,26 +21,28 @@ class Command:
     user: str | None = None
 
 
-class Suite(Protocol):
+class Suite:
+    """An adapter: each suite subclasses it and names itself and its results directory."""
+
     name: str
     # The directory runs are filed under, in the guest; the unit may override it.
     results: str
 
     def check(self, host: Host, instance: str) -> list[str]:
         """Every missing prerequisite, each a sentence saying what to provide."""
-        ...
+        raise NotImplementedError
 
     def prepare(self, host: Host, instance: str) -> list[str]:
         """Make the guest ready (mount points, a blank disk's file system); what was done.
 
-        Raises PrepareError when it cannot.
+        Most suites need nothing. Raises PrepareError when it cannot.
         """
-        ...
+        return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
         """The suite's own command line for this instance."""
-        ...
+        raise NotImplementedError
 
     def collect(self, host: Host, instance: str, run_dir: Path, output: str) -> dict[str, str]:
         """Each test's status (results.STATUSES), from what the suite wrote and printed."""
-        ...
+        raise NotImplementedError

@@ -5,7 +5,12 @@ import stat
 import subprocess
 from pathlib import Path
 
+from suite_runner.host import Host
+from suite_runner.results import mount_of
 from suite_runner.suite import PrepareError
+
+# File systems that are not a disk under test: memory, or the host's share.
+NOT_A_DISK = frozenset({"tmpfs", "ramfs", "virtiofs", "overlay"})
 
 
 def is_block_device(path: Path) -> bool:
@@ -24,6 +29,12 @@ def file_system_on(device: str) -> str | None:
         check=False,
     )
     return found.stdout.strip() or None
+
+
+def not_a_disk(host: Host, directory: Path) -> tuple[str, str] | None:
+    """The (mount point, type) holding directory when it is not a disk under test."""
+    mount = mount_of(host, directory)
+    return mount if mount and mount[1] in NOT_A_DISK else None
 
 
 def missing_programs(names: list[str]) -> list[str]:

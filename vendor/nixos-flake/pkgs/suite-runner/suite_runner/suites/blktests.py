@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 STATUS = {"pass": "passed", "fail": "failed", "not run": "skipped"}
 
 
-class Blktests:
+class Blktests(Suite):
     name = "blktests"
     results = "/var/lib/blktests"
 
@@ -41,9 +41,6 @@ class Blktests:
             return [f"no blktests group or test {instance!r} (groups: {', '.join(groups)})"]
         if not (tree / "tests" / instance).exists():
             return [f"no blktests test {instance!r} in {self.tree}/tests"]
-        return []
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from suite_runner import shell, tools
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
 # File systems whose TEST_DEV is not a local block device.
@@ -38,7 +38,7 @@ def sections(text: str) -> tuple[str, dict[str, str]]:
     return "\n".join(common) + "\n", found
 
 
-class Fstests:
+class Fstests(Suite):
     name = "fstests"
     results = "/var/lib/xfstests"
 
@@ -68,11 +68,10 @@ class Fstests:
                 f"{config}: no local.config; set nixos-flake.testSuites.fstests.localConfig "
                 f"or write one with a [{instance}] section"
             ]
-        _, found = sections(self.config_path(host).read_text())
-        if instance not in found:
-            listed = ", ".join(found) or "none"
+        variables = self.variables(host, instance)
+        if variables is None:
+            listed = ", ".join(sections(self.config_path(host).read_text())[1]) or "none"
             return [f"{config} has no [{instance}] section (sections: {listed})"]
-        variables = self.variables(host, instance) or {}
         problems = []
         fs_type = variables.get("FSTYP", "xfs")
         for name in ("TEST_DEV", "TEST_DIR"):

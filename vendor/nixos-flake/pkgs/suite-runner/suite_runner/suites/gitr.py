@@ -15,14 +15,12 @@ import pwd
 import shutil
 from pathlib import Path
 
-from suite_runner import results
+from suite_runner import tools
 from suite_runner.host import Host
-from suite_runner.suite import Command
-
-NOT_UNDER_TEST = {"tmpfs", "ramfs", "virtiofs", "overlay"}
+from suite_runner.suite import Command, Suite
 
 
-class Gitr:
+class Gitr(Suite):
     name = "gitr"
     results = "/var/lib/gitr"
 
@@ -36,8 +34,8 @@ class Gitr:
         if not directory.is_dir():
             problems.append(f"{instance} does not exist: mount the file system under test there")
         else:
-            mount = results.mount_of(host, directory)
-            if mount and mount[1] in NOT_UNDER_TEST:
+            mount = tools.not_a_disk(host, directory)
+            if mount:
                 problems.append(
                     f"{instance} is on {mount[1]} ({mount[0]}), not on a file system under "
                     "test: mount the disk to test there"

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 # "ok 3 selftests: net: reuseport_bpf # SKIP"; newer runners may repeat the number.
 RESULT = re.compile(
@@ -21,7 +21,7 @@ RESULT = re.compile(
 )
 
 
-class Kselftest:
+class Kselftest(Suite):
     name = "kselftest"
     results = "/var/lib/kselftests"
 
@@ -44,9 +44,6 @@ class Kselftest:
             ]
         if not self.listed(host, instance):
             return [f"no collection {instance!r} in {tree}/kselftest-list.txt (not built?)"]
-        return []
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:

@@ -11,19 +11,16 @@ import shutil
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 
-class Kunit:
+class Kunit(Suite):
     name = "kunit"
     results = "/var/lib/kunit"
 
     def check(self, host: Host, instance: str) -> list[str]:
         if shutil.which("kunit-run") is None:
             return ["kunit-run is not installed"]
-        return []
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:

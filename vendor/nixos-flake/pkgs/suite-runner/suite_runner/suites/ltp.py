@@ -10,12 +10,12 @@ import os
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 STATUS = {"pass": "passed", "fail": "failed", "brok": "failed", "warn": "failed", "conf": "skipped"}
 
 
-class Ltp:
+class Ltp(Suite):
     name = "ltp"
     results = "/var/lib/ltp"
 
@@ -30,9 +30,6 @@ class Ltp:
         if not (root / "runtest" / instance).is_file():
             known = sorted(path.name for path in (root / "runtest").glob("*"))
             return [f"no runtest file {instance!r} in {self.root}/runtest ({', '.join(known)})"]
-        return []
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:

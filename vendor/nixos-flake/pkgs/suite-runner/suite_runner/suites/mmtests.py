@@ -12,12 +12,12 @@ import shutil
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 EXIT = re.compile(r"test exit :: (?P<test>\S+) (?P<code>-?\d+)")
 
 
-class Mmtests:
+class Mmtests(Suite):
     name = "mmtests"
     results = "/var/lib/mmtests"
 
@@ -40,9 +40,6 @@ class Mmtests:
             return [
                 f"no config {instance!r}: neither configs/{instance} nor configs/config-{instance}"
             ]
-        return []
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:

@@ -13,13 +13,13 @@ import shutil
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 RUNNING = re.compile(r"Running test '(?P<name>[^']+)'")
 CHECK = re.compile(r"^\s*(?P<result>PASS|FAIL): ")
 
 
-class Nfstest:
+class Nfstest(Suite):
     name = "nfstest"
     results = "/var/lib/pynfs/nfstest"
 
@@ -40,9 +40,6 @@ class Nfstest:
         if not server or not path.startswith("/"):
             problems.append(f"NFSTEST_SERVER={server}:{path} is not server:/path")
         return problems
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
-        return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
         server, path = self.export

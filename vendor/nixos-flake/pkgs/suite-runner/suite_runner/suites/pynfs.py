@@ -12,12 +12,12 @@ import shutil
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 VERSIONS = ("4.0", "4.1")
 
 
-class Pynfs:
+class Pynfs(Suite):
     name = "pynfs"
     results = "/var/lib/pynfs"
 
@@ -34,9 +34,6 @@ class Pynfs:
         if ":" not in self.server:
             problems.append(f"PYNFS_SERVER={self.server} is not server:/path")
         return problems
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
-        return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
         return Command(

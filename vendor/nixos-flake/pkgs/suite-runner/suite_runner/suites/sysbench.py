@@ -14,9 +14,9 @@ import os
 import shutil
 from pathlib import Path
 
-from suite_runner import results
+from suite_runner import tools
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 PLAIN = ("cpu", "memory", "threads", "mutex")
 OLTP = (
@@ -32,10 +32,9 @@ OLTP = (
 SOCKET = "/run/mysqld/mysqld.sock"
 PGSQL_SOCKET_DIR = "/run/postgresql"
 PGSQL = "-pgsql"
-NOT_MEASURABLE = {"tmpfs", "ramfs", "virtiofs", "overlay"}
 
 
-class Sysbench:
+class Sysbench(Suite):
     name = "sysbench"
     results = "/var/lib/sysbench"
 
@@ -61,8 +60,8 @@ class Sysbench:
             directory = host.path(self.directory)
             if not directory.is_dir():
                 return [f"SYSBENCH_DIR={self.directory} does not exist: mount the disk under test"]
-            mount = results.mount_of(host, directory)
-            if mount and mount[1] in NOT_MEASURABLE:
+            mount = tools.not_a_disk(host, directory)
+            if mount:
                 return [
                     f"SYSBENCH_DIR={self.directory} is on {mount[1]} ({mount[0]}): fileio would "
                     "not measure a disk; mount the file system under test there"
@@ -74,9 +73,6 @@ class Sysbench:
             and not host.path(PGSQL_SOCKET_DIR).joinpath(".s.PGSQL.5432").exists()
         ):
             return [f"{PGSQL_SOCKET_DIR}/.s.PGSQL.5432 does not exist: PostgreSQL is not running"]
-        return []
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
         return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:

@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 from suite_runner.host import Host
-from suite_runner.suite import Command
+from suite_runner.suite import Command, Suite
 
 STATUS = {"passed": "passed", "failed": "failed", "not built": "notrun"}
 
 
-class Usertests:
+class Usertests(Suite):
     name = "usertests"
     results = "/var/lib/usertests"
 
@@ -36,9 +36,6 @@ class Usertests:
                 '(e.g. guest.shares {"/mnt/linux": "linux"}) or set USERTESTS_TREE'
             )
         return problems
-
-    def prepare(self, host: Host, instance: str) -> list[str]:
-        return []
 
     def command(self, host: Host, instance: str, run_dir: Path, extra: list[str]) -> Command:
         harnesses = [] if instance == "all" else [instance]
