@@ -1,7 +1,7 @@
 {
   description = "NixOS modules for imageless kernel-test guests";
 
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
 
   # nixosModules, overlays and templates are plain paths and attribute sets so
   # that tools can list them (nix eval ... --apply builtins.attrNames) without

@@ -13,5 +13,6 @@
     ./nix.nix
     ./bootspec.nix
     ./system.nix
+    ./nixpkgs-release.nix
   ];
 }

@@ -64,6 +64,14 @@ in
     pkgs.linuxPackages.extend (_final: _prev: { kernel = externalKernel; })
   );
 
+  # NixOS sets system.build.kernel only when it builds the kernel, yet its
+  # systemd initrd reads system.build.kernel.config to decide whether the
+  # initrd carries kmod (nixos/modules/system/boot/systemd/initrd.nix,
+  # withKmod; nixpkgs issue #467069). The stand-in answers as the external
+  # kernel would: modular, so the initrd keeps kmod and the (empty) module
+  # closure below, as before NixOS 26.05 asked.
+  system.build.kernel = config.boot.kernelPackages.kernel;
+
   system.modulesTree = [ emptyModulesTree ];
 
   # NixOS points udev at /run/booted-system/kernel-modules/lib/modules, a

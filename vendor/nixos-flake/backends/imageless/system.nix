@@ -2,8 +2,9 @@
 { lib, ... }:
 
 {
-  # The release the library is pinned to (flake.lock: nixos-25.11).
-  system.stateVersion = lib.mkDefault "25.11";
+  # The release being evaluated: the root is a tmpfs, so no state outlives a
+  # boot and the release's own defaults are the right ones.
+  system.stateVersion = lib.mkDefault lib.trivial.release;
 
   # The options manual is a slow build nobody reads inside a test VM.
   documentation.nixos.enable = lib.mkDefault false;
