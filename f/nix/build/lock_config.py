@@ -8,9 +8,10 @@ What it runs, by hand (``nix`` stands for ``nix --extra-experimental-features
     nix flake update --flake "path:$new" nixos-flake fio-src        # Nix >= 2.19
     nix flake lock "path:$new" --update-input nixos-flake ...        # before 2.19
 
-then swaps the VM's link to ``$new`` as render_config does: nix writes
-flake.lock in place, so it locks a copy and the old lock stays whole until
-the new one is complete. Source overrides are re-locked on every run, so a
+checks that the nixpkgs it pinned is a release the library supports (the
+tree's ``lib/.version`` in the store), then swaps the VM's link to ``$new``
+as render_config does: nix writes flake.lock in place, so it locks a copy
+and the old lock stays whole until the new one is complete. Source overrides are re-locked on every run, so a
 new commit in a checkout is picked up. nix is skipped when flake.nix and
 the nixpkgs override are what it last locked, nothing asks to re-pin and
 there is no source override.
@@ -31,12 +32,14 @@ from f.nix.common.flake_lock import (
 from f.nix.common.flake_ref import check_flake_reference
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
+from f.nix.common.library import library_dir
 from f.nix.common.nix_command import (
     FLAKE_UPDATE_SINCE,
     NixVersion,
     nix_version,
     run_nix,
 )
+from f.nix.common.nixpkgs_release import check_pinned_release
 from f.nix.common.raw_inputs import check_bool, check_str
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import fingerprint, load_state, save_state
@@ -108,6 +111,11 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
                     run_nix(lock_args(f"path:{staging}", nix_version, update_inputs, nixpkgs))
                 except NixCommandError as error:
                     raise explain_stale_pin(error, workspace.config_dir) from error
+                # Refused here, the new lock is dropped and the last good one stays.
+                release = check_pinned_release(
+                    pinned(read_lock(staging)).get(NIXPKGS_INPUT, {}), library_dir()
+                )
+                log(f"nixpkgs release: {release or 'not known until nix fetches it'}")
             save_state(workspace, "lock", record)
         save_state(workspace, "lock_inputs", {"update_lock": update, "nixpkgs": nixpkgs})
         after = read_lock(workspace.generation())
