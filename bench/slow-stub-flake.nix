@@ -1,6 +1,8 @@
 # A stand-in nixpkgs for flow_benchmark.py: lib.nixosSystem spends a tunable
 # amount of evaluation (summing a generated list of @SIZE@ squares) before it
-# returns a toplevel named after the per-VM default.nix, like tests/stub-nixpkgs.
+# returns a toplevel named after the per-VM default.nix, like tests/stub-nixpkgs,
+# whose builder uses the host's mkdir through PATH (tests/support.py lends it to
+# nix's sandbox).
 {
   outputs =
     { self }:
@@ -19,11 +21,12 @@
           name = "nixos-system-bench-${id}";
           system = "x86_64-linux";
           builder = "/bin/sh";
+          PATH = "/usr/bin:/bin";
           cost = toString work;
           args = [
             "-c"
             ''
-              /bin/mkdir -p $out
+              mkdir -p $out
               : > $out/init
               : > $out/initrd
               printf '{"org.nixos.bootspec.v1":{"init":"%s/init","initrd":"%s/initrd",' "$out" "$out" > $out/boot.json

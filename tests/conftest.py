@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from f.nix.common import nix_command
-from tests.support import HAVE_NIX, NIX_MISSING, OFFLINE_NIX_CONFIG
+from tests.support import HAVE_NIX, NIX_MISSING, OFFLINE_NIX_CONFIG, stub_build_problem
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +17,18 @@ def _fresh_nix_version_cache():
 
 @pytest.fixture(autouse=True)
 def _nix_when_marked(request, monkeypatch):
-    """Tests marked ``nix`` get the real nix with no binary cache, or skip without it."""
+    """Tests marked ``nix`` get the real nix with no binary cache, or skip without it.
+
+    They skip too, saying what to change, where the stub's builders cannot run (a
+    sandboxing nix daemon that does not lend them the host's tools).
+    """
     if request.node.get_closest_marker("nix") is None:
         return
     if not HAVE_NIX:
         pytest.skip(NIX_MISSING)
+    problem = stub_build_problem()
+    if problem is not None:
+        pytest.skip(problem)
     monkeypatch.setenv("NIX_CONFIG", OFFLINE_NIX_CONFIG)
 
 

@@ -31,8 +31,15 @@ STEPS = tuple(step.id for step in load_flow(FLOW_FILE)[1])
 
 HAVE_NIX = shutil.which("nix") is not None
 NIX_MISSING = "nix is not on PATH (Debian: apt-get install nix-bin; dev/setup does)"
-# No binary cache: the tests never wait on the network.
-OFFLINE_NIX_CONFIG = "substituters ="
+# What the stub builders (tests/stub-nixpkgs, bench/slow-stub-flake.nix) need from the
+# host inside nix's sandbox, where it is on (Debian 13's default): mkdir, chmod and sleep
+# from /usr, the libraries and loader they link to, and a /bin/sh (Debian 12's nix lends
+# none; Debian 13's lends a static bash without them). extra-sandbox-paths is a restricted
+# setting: nix takes it from root, a trusted user or a single-user install, and a daemon
+# ignores it from anyone else (stub_build_problem says so).
+STUB_SANDBOX_PATHS = ("/usr?", "/lib?", "/lib64?", f"/bin/sh={os.path.realpath('/bin/sh')}")
+# No binary cache: the tests never wait on the network. dev/demo sets the same.
+OFFLINE_NIX_CONFIG = "substituters =\nextra-sandbox-paths = " + " ".join(STUB_SANDBOX_PATHS)
 
 # The library's checks.<system> names, as checks/default.nix writes them out.
 CHECKS = sorted(
@@ -53,6 +60,52 @@ def nix(*args: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         env={**os.environ, "NIX_CONFIG": OFFLINE_NIX_CONFIG},
+    )
+
+
+# A derivation built the way the stub's are, new on every call (nonce).
+_PROBE = """derivation {{
+  name = "stub-builder-probe";
+  system = "x86_64-linux";
+  builder = "/bin/sh";
+  PATH = "/usr/bin:/bin";
+  nonce = "{nonce}";
+  args = [ "-c" "mkdir -p $out && chmod 755 $out && sleep 0" ];
+}}"""
+
+
+@functools.cache
+def stub_build_problem() -> str | None:
+    """Why the stub builders cannot run under this nix and its config; None when they can.
+
+    Builds a probe like them once per test session, so that a nix.conf they cannot
+    work under skips the tests that build, with what to change, instead of failing
+    each of them on ``mkdir: command not found``.
+    """
+    completed = nix(
+        "build", "--impure", "--no-link", "--expr", _PROBE.format(nonce=os.urandom(8).hex())
+    )
+    if completed.returncode == 0:
+        return None
+    return explain_stub_build_failure(completed.stderr)
+
+
+def explain_stub_build_failure(stderr: str) -> str:
+    """What to change so that the stub builders can run, from the failed probe's stderr."""
+    setting = "extra-sandbox-paths = " + " ".join(STUB_SANDBOX_PATHS)
+    said = [line.strip() for line in stderr.splitlines()]
+    said = [line for line in said if line.startswith(("warning:", "error:", ">"))][-4:]
+    if "not a trusted user" in stderr:
+        cause = (
+            "nix's sandbox is on and the nix daemon ignores extra-sandbox-paths from you, "
+            "as you are not a trusted user"
+        )
+    else:
+        cause = "a build like the stub's fails under this nix.conf"
+    return (
+        f"{cause}: the stub builders need the host's mkdir, chmod and sleep. Add "
+        f"`{setting}` to /etc/nix/nix.conf (or add yourself to its trusted-users, or set "
+        f"sandbox = false there) and restart nix-daemon. nix said: {' | '.join(said)}"
     )
 
 

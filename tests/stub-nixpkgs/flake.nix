@@ -12,6 +12,12 @@
 # leaves boot.json out, stubBadBootspec writes one that is not JSON, and
 # stubEvalError makes evaluating the toplevel throw, as a failed NixOS
 # assertion does.
+#
+# The builders are /bin/sh scripts that use the host's mkdir, chmod and sleep
+# through PATH. Without a sandbox they are simply there; with one (Debian
+# 13's default) the tests' nix.conf lends the sandbox the host's /usr, /lib,
+# /lib64 and /bin/sh through extra-sandbox-paths (tests/support.py,
+# OFFLINE_NIX_CONFIG).
 {
   description = "Stub nixpkgs for the f/nix/build tests";
 
@@ -20,6 +26,8 @@
     let
       system = "x86_64-linux";
       sh = "/bin/sh";
+      # The host's tools; in a sandbox only what extra-sandbox-paths lends it.
+      path = "/usr/bin:/bin";
 
       isNixFile = module: builtins.isPath module && builtins.match ".*\\.nix" (toString module) != null;
 
@@ -45,9 +53,10 @@
         name = "initrd-linux-stub";
         inherit system;
         builder = sh;
+        PATH = path;
         args = [
           "-c"
-          "/bin/mkdir -p $out && echo stub-initrd > $out/initrd"
+          "mkdir -p $out && echo stub-initrd > $out/initrd"
         ];
       };
 
@@ -89,7 +98,7 @@
         ];
       });
 
-      delay = text: if has "stubSlowBuild" text then "/bin/sleep 4" else "";
+      delay = text: if has "stubSlowBuild" text then "sleep 4" else "";
 
       evaluation =
         text:
@@ -117,14 +126,15 @@
           inherit system initrd;
           check = evaluation print.text;
           builder = sh;
+          PATH = path;
           args = [
             "-c"
             ''
               ${delay print.text}
               ${failure print.text}
-              /bin/mkdir -p $out
+              mkdir -p $out
               printf '#!/bin/sh\necho stub init\n' > $out/init
-              /bin/chmod +x $out/init
+              chmod +x $out/init
               ${bootspec print.text}
             ''
           ];
