@@ -1,8 +1,11 @@
 """The NixOS bootspec (RFC 0125) a toplevel carries in ``boot.json``.
 
-Besides the standard document, nixos-flake's imageless backend adds the
-extension ``org.nixos-flake.virtiofs.v1``: every virtiofs tag the guest
-mounts, so that the boot side serves exactly those.
+Besides the standard document, nixos-flake's imageless backend adds two
+extensions: ``org.nixos-flake.virtiofs.v1``, every virtiofs tag the guest
+mounts, so that the boot side serves exactly those; and
+``org.nixos-flake.kernel.v1``, the guest's kernel parameters, which NixOS
+26.05 and later leave out of the standard document when they build no
+kernel.
 """
 
 import json
@@ -13,6 +16,7 @@ from f.nix.common.errors import BootspecError
 
 BOOTSPEC_KEY = "org.nixos.bootspec.v1"
 VIRTIOFS_KEY = "org.nixos-flake.virtiofs.v1"
+KERNEL_KEY = "org.nixos-flake.kernel.v1"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,18 @@ def _virtiofs_shares(document: dict, path: Path) -> list[dict] | None:
         ) from None
 
 
+def _kernel_params(document: dict, spec: dict, path: Path) -> list[str]:
+    """The library's extension, else the standard document's (a system built without it)."""
+    extension = document.get(KERNEL_KEY)
+    if extension is not None:
+        params = extension.get("kernelParams") if isinstance(extension, dict) else None
+        if not isinstance(params, list):
+            raise BootspecError(f"{path}: {KERNEL_KEY} has no kernelParams list")
+    else:
+        params = spec.get("kernelParams", [])
+    return [str(p) for p in params] if isinstance(params, list) else []
+
+
 def read_bootspec(toplevel: Path) -> Bootspec:
     path = toplevel / "boot.json"
     try:
@@ -72,12 +88,11 @@ def read_bootspec(toplevel: Path) -> Bootspec:
             f"{path}: {BOOTSPEC_KEY} lacks {' and '.join(missing)}; an imageless guest "
             "needs both (is the initrd enabled in the system config?)"
         )
-    params = spec.get("kernelParams", [])
     return Bootspec(
         init=spec["init"],
         initrd=spec["initrd"],
         system=str(spec.get("system", "")),
         label=str(spec.get("label", "")),
-        kernel_params=[str(p) for p in params] if isinstance(params, list) else [],
+        kernel_params=_kernel_params(document, spec, path),
         shares=_virtiofs_shares(document, path),
     )

@@ -1,8 +1,14 @@
 # The flow reads init and initrd from <toplevel>/boot.json, key
 # org.nixos.bootspec.v1. NixOS writes that document by default
-# (boot.bootspec.enable is internal and true from 24.05 through 25.11), so
-# nothing is set for it here; its "kernel" field is kept from pulling in a
-# kernel build by kernel.nix.
+# (boot.bootspec.enable is internal and true up to 26.05; 26.11 removed the
+# option and always writes it), so nothing is set for it here.
+#
+# Since NixOS 26.05 that document has neither "kernel" nor "kernelParams"
+# when NixOS builds no kernel (nixos/modules/system/activation/bootspec.nix,
+# lib.optionalAttrs config.boot.kernel.enable). The parameters the guest
+# needs on the external kernel's command line (boot.kernelParams: the NFS
+# callback port, for one) go into the extension org.nixos-flake.kernel.v1,
+# { kernelParams }, which the flow returns as kernel_params.
 #
 # What a boot side needs besides: every virtiofs tag the guest mounts, where,
 # with which options, and whether the initrd needs it (a tag the host does
@@ -17,6 +23,10 @@ let
 in
 {
   boot.initrd.enable = true;
+
+  boot.bootspec.extensions."org.nixos-flake.kernel.v1" = {
+    inherit (config.boot) kernelParams;
+  };
 
   boot.bootspec.extensions."org.nixos-flake.virtiofs.v1" = lib.mapAttrsToList (mountPoint: fs: {
     tag = fs.device;

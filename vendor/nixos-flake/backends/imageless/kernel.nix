@@ -8,13 +8,14 @@
 }:
 
 let
-  # NixOS names a kernel even when it builds none: the bootspec document
-  # (boot.json) interpolates "${config.boot.kernelPackages.kernel}/<kernelFile>",
-  # which would put nixpkgs' kernel build into every closure. The stand-in
-  # below is nixpkgs' default kernel without what makes it a derivation: it
-  # interpolates to a path that exists nowhere and carries no store
-  # reference, so boot.json says "/external-kernel/bzImage" and nothing
-  # builds a kernel. What NixOS modules read from a kernel (version,
+  # NixOS modules name the kernel even when NixOS builds none (the bootspec
+  # document did so up to 25.11 with "${config.boot.kernelPackages.kernel}/
+  # <kernelFile>"; the initrd reads its config, below), and any such
+  # reference would put nixpkgs' kernel build into every closure. The
+  # stand-in below is nixpkgs' default kernel without what makes it a
+  # derivation: it interpolates to a path that exists nowhere
+  # ("/external-kernel") and carries no store reference, so nothing builds
+  # a kernel. What NixOS modules read from a kernel (version,
   # features, kernelAtLeast, stdenv, ...) is nixpkgs' default kernel's, the
   # closest guess at a current external one; the label says "Linux
   # external". Anything that needs the kernel's build outputs (out-of-tree
