@@ -1,5 +1,6 @@
 """Reading a flake.lock: which inputs it pins, and to what."""
 
+import json
 import re
 from pathlib import Path
 
@@ -62,7 +63,32 @@ def pinned(lock: dict) -> dict[str, dict]:
     return result
 
 
-_HASH_MISMATCH = re.compile(r"NAR hash mismatch in input '(?:path:)?([^?']+)")
+# How nix says that an input's content is not what flake.lock pins, Nix 2.8's way
+# (still used by later versions when they compare hashes, not the input's attributes):
+#   NAR hash mismatch in input 'path:/srv/lib?lastModified=..&narHash=..' (/nix/store/..), ...
+_NAR_HASH_MISMATCH = re.compile(r"NAR hash mismatch in input '(?:path:)?([^?']+)")
+# and Nix 2.26's, the locked and the fetched input's attributes as JSON:
+#   mismatch in field 'narHash' of input '{..."path":"/srv/lib","type":"path"}', got '{...}'
+_NAR_HASH_FIELD_MISMATCH = re.compile(r"mismatch in field 'narHash' of input '(.*?)', got '")
+
+
+def _stale_input(text: str) -> str | None:
+    """The input (a directory for a ``path:`` input) a hash-mismatch error names, if any."""
+    found = _NAR_HASH_MISMATCH.search(text)
+    if found is not None:
+        return found.group(1)
+    found = _NAR_HASH_FIELD_MISMATCH.search(text)
+    if found is None:
+        return None
+    try:
+        attributes = json.loads(found.group(1))
+    except json.JSONDecodeError:
+        attributes = None
+    if not isinstance(attributes, dict):
+        return "one of its inputs"
+    if attributes.get("type") == "path" and "path" in attributes:
+        return str(attributes["path"])
+    return flake_url(attributes)
 
 
 def explain_stale_pin(error: NixCommandError, config_dir: Path) -> Exception:
@@ -72,11 +98,11 @@ def explain_stale_pin(error: NixCommandError, config_dir: Path) -> Exception:
     garbage-collected and the directory has changed (a library update on the
     worker), the pinned content exists nowhere and only re-pinning helps.
     """
-    found = _HASH_MISMATCH.search("\n".join(error.stderr_tail))
+    found = _stale_input("\n".join(error.stderr_tail))
     if found is None:
         return error
     return StalePinError(
-        f"{config_dir}/flake.lock pins {found.group(1)} at content that no longer exists: the "
+        f"{config_dir}/flake.lock pins {found} at content that no longer exists: the "
         "directory changed since the VM was locked and the locked copy has been garbage-"
         "collected. Run the flow again with update_lock: true to pin its current content."
     )
