@@ -14,6 +14,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -174,6 +175,34 @@ def run_steps(**render_inputs) -> dict:
     from f.nix.build import build_closure
 
     return build_closure.main(render_and_lock(**render_inputs))
+
+
+def process_ended(pid: int, timeout: float) -> bool:
+    """Whether process ``pid`` is gone (or a zombie nobody reaped yet) within ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            return True
+        if stat.rpartition(")")[2].split()[0] == "Z":
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def public_key(key_type: str = "ssh-ed25519", comment: str = "me@host") -> str:

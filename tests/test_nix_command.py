@@ -1,5 +1,9 @@
 import os
 import shlex
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,7 @@ from f.nix.common.nix_command import (
     nix_version,
     run_nix,
 )
-from tests.support import logged_commands
+from tests.support import REPOSITORY, logged_commands, process_ended
 
 NIX_2_8 = NixVersion(2, 8, 0)
 NIX_CURRENT = NixVersion(2, 28, 3)
@@ -137,6 +141,28 @@ def test_logged_command_line_is_copy_pasteable(fake_nix, capsys, tmp_path):
     assert stdout.splitlines() == argv[1:]
     (logged,) = logged_commands(capsys.readouterr().err)
     assert shlex.split(logged) == argv
+
+
+def test_nix_does_not_outlive_a_killed_step(fake_nix, tmp_path):
+    pid_file = tmp_path / "nix.pid"
+    fake_nix(f"echo $$ > {pid_file}\nexec sleep 60\n")
+    step = subprocess.Popen(
+        [sys.executable, "-c", "from f.nix.common.nix_command import run_nix; run_nix(['build'])"],
+        cwd=REPOSITORY,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline and step.poll() is None, "nix never started"
+        time.sleep(0.05)
+    nix_pid = int(pid_file.read_text())
+    step.send_signal(signal.SIGKILL)  # the step alone, as a kill -9 or the OOM killer does
+    step.wait()
+    try:
+        assert process_ended(nix_pid, timeout=10), "nix lives on after its step was killed"
+    finally:
+        if not process_ended(nix_pid, timeout=0):
+            os.kill(nix_pid, signal.SIGKILL)
 
 
 def test_too_old_nix_is_refused(fake_nix):

@@ -14,7 +14,7 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.config_generations import KEEP_GENERATIONS
 from f.nix.common.workspace import workspace_for
-from tests.support import REPOSITORY, run_steps, stub_nixpkgs_ref
+from tests.support import REPOSITORY, child_pids, process_ended, run_steps, stub_nixpkgs_ref
 
 pytestmark = pytest.mark.nix
 
@@ -138,9 +138,12 @@ def test_a_killed_build_leaves_the_last_good_closure(workers_dir, signal_number)
             break
     else:
         pytest.fail("the build never started")
-    build.send_signal(signal_number)
+    (nix,) = child_pids(build.pid)
+    build.send_signal(signal_number)  # the step alone: SIGKILL runs none of its cleanup
     build.wait(timeout=30)
     assert build.returncode != 0
+    # Its nix stops too, rather than finish the build and move the GC root later.
+    assert process_ended(nix, timeout=30)
     assert Path(first["gc_root"]).resolve() == Path(first["toplevel"])
     assert (Path(first["toplevel"]) / "boot.json").is_file()
     if signal_number == signal.SIGTERM:

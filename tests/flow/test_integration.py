@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,9 @@ def test_a_changed_and_collected_library_pin_says_how_to_recover(
 ):
     library = tmp_path / "nixos-flake"
     shutil.copytree(REPOSITORY / "vendor" / "nixos-flake", library)
+    # Content of its own, so that no other nix process (another test run on this
+    # store) holds its store copy when the test deletes it.
+    (library / "README.this-test").write_text(f"{uuid.uuid4()}\n")
     monkeypatch.setenv("NIXOS_FLAKE_DIR", str(library))
     inputs = {"vm_name": "stale", "profiles": [], "test_suites": []}
     first = run_steps(**inputs)

@@ -1,11 +1,15 @@
 """Run the ``nix`` CLI: every call logged, flakes enabled per call, output streamed."""
 
+import ctypes
 import functools
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -71,6 +75,43 @@ class NixRun:
     messages: list[str]
 
 
+# prctl(2) option: the signal the kernel sends a process when the thread that started
+# it dies.
+PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def _stop_when_the_step_dies() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that has the kernel send nix SIGTERM when the step's process dies.
+
+    A SIGKILLed step runs no ``finally``: without this its nix lives on, finishes
+    the build, points the VM's GC root at a closure the flow never recorded and
+    holds temporary GC roots meanwhile. (Windmill kills the job's whole process
+    group, nix included; a kill of the step alone, or the OOM killer's, does
+    not.) SIGTERM lets nix stop its builders and clean up, as on Ctrl-C.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def stop_with_parent() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the step died before the request was made
+            os._exit(1)
+
+    return stop_with_parent
+
+
 def _pump_stderr(stream: IO[str], reader: NixLogReader) -> None:
     for line in stream:
         reader.feed(line)
@@ -96,6 +137,7 @@ def run_nix(args: Sequence[str]) -> NixRun:
         stderr=subprocess.PIPE,
         text=True,
         errors="replace",
+        preexec_fn=_stop_when_the_step_dies(),
     )
     pump = threading.Thread(target=_pump_stderr, args=(process.stderr, reader), daemon=True)
     pump.start()
