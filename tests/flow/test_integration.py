@@ -383,9 +383,14 @@ def test_bootspec_faults_are_named(workers_dir, marker, message):
 
 
 def test_nix_missing_is_reported_by_the_local_runner(workers_dir, tmp_path):
-    completed = run_localflow(
-        flow_inputs(test_suites=[]), env={"PATH": str(Path(sys.executable).parent)}
-    )
+    # Python's own directory may hold nix too (Debian's /usr/bin): a PATH of
+    # nothing but this Python.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(sys.executable)
+    assert shutil.which("nix", path=str(bin_dir)) is None
+    assert shutil.which("python3", path=str(bin_dir)) is not None
+    completed = run_localflow(flow_inputs(test_suites=[]), env={"PATH": str(bin_dir)})
     assert completed.returncode == 1
     assert (
         "`nix` is not on PATH" in completed.stderr and "apt-get install nix-bin" in completed.stderr
