@@ -42,8 +42,9 @@ in
 
   kernel = {
     enable = config.boot.kernel.enable;
-    # What boot.json's "kernel" field holds, and whether it drags a store
-    # path (a kernel build) along.
+    # What a reference to the kernel image interpolates to (boot.json's
+    # "kernel" field up to NixOS 25.11), and whether it drags a store path (a
+    # kernel build) along.
     bootspecPath = kernelNamed;
     bootspecPathHasContext = builtins.getContext kernelNamed != { };
     sysctl = config.boot.kernel.sysctl;

@@ -1,5 +1,5 @@
-"""The table a real-NixOS run prints: each config or check, "evaluated" or nix's first error,
-and the seconds it took."""
+"""The table a real-NixOS run prints: each config or check, and for each tree "evaluated" or
+nix's first error, with the seconds it took."""
 
 import re
 import time
@@ -14,6 +14,8 @@ from tests.real_nixos.wrapped_tree import CommandFailed
 
 _NIX_ERROR = re.compile(r"^\s*error:\s*(\S.*)$")
 _FLOW_WRAPPER = re.compile(r"^nix failed")
+# How much of an error a cell shows.
+_CELL = 90
 
 
 def first_error(text: str) -> str:
@@ -29,35 +31,64 @@ def first_error(text: str) -> str:
 @dataclass(frozen=True)
 class Row:
     subject: str
+    column: str
     outcome: str
     seconds: float
 
 
 class EvaluationTable:
-    """The rows this run adds; printed by pytest_terminal_summary."""
+    """The rows this run adds, a column per tree; printed by pytest_terminal_summary."""
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
+        self.columns: list[str] = []
+
+    def column(self, name: str) -> None:
+        """Add a column (a tree), in the order the table shows them."""
+        if name not in self.columns:
+            self.columns.append(name)
 
     @contextmanager
-    def row(self, subject: str) -> Iterator[None]:
+    def row(self, subject: str, column: str = "") -> Iterator[None]:
+        """Record how the block went for ``subject`` in ``column`` (default: the first)."""
+        column = column or (self.columns[0] if self.columns else "result")
+        self.column(column)
         started = time.monotonic()
         try:
             yield
         except CommandFailed as error:
-            self.rows.append(Row(subject, first_error(error.output), time.monotonic() - started))
+            self._add(subject, column, first_error(error.output), started)
             raise
         except BaseException as error:
             if not isinstance(error, pytest.skip.Exception):
-                self.rows.append(Row(subject, f"failed: {error}", time.monotonic() - started))
+                self._add(subject, column, f"failed: {error}", started)
             raise
-        self.rows.append(Row(subject, "evaluated", time.monotonic() - started))
+        self._add(subject, column, "evaluated", started)
+
+    def _add(self, subject: str, column: str, outcome: str, started: float) -> None:
+        self.rows.append(Row(subject, column, outcome, time.monotonic() - started))
 
     def render(self) -> list[str]:
-        width = max(len(row.subject) for row in self.rows)
-        lines = [f"{'config or check'.ljust(width)}  {'seconds':>7}  result"]
-        lines += [
-            f"{row.subject.ljust(width)}  {row.seconds:7.1f}  {row.outcome.splitlines()[0][:160]}"
+        subjects = list(dict.fromkeys(row.subject for row in self.rows))
+        cells = {
+            (row.subject, row.column): f"{row.seconds:5.1f} s  {row.outcome.splitlines()[0]}"[
+                :_CELL
+            ]
             for row in self.rows
+        }
+        width = max(len(subject) for subject in [*subjects, "config or check"])
+        widths = [
+            max(len(column), *(len(cells.get((s, column), "")) for s in subjects))
+            for column in self.columns
         ]
+        header = ["config or check".ljust(width)] + [
+            column.ljust(w) for column, w in zip(self.columns, widths, strict=True)
+        ]
+        lines = ["  ".join(header).rstrip()]
+        for subject in subjects:
+            line = [subject.ljust(width)] + [
+                cells.get((subject, column), "-").ljust(w)
+                for column, w in zip(self.columns, widths, strict=True)
+            ]
+            lines.append("  ".join(line).rstrip())
         return lines

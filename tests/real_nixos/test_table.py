@@ -37,17 +37,36 @@ def test_first_error(output, expected):
 
 def test_rows_record_the_outcome_and_keep_the_failure():
     table = EvaluationTable()
+    table.column("nixpkgs 26.05")
     with table.row("check a"):
         pass
     with pytest.raises(CommandFailed), table.row("check b"):
         raise CommandFailed(["nix", "eval"], "error: attribute 'crash' missing\n")
     with pytest.raises(AssertionError), table.row("flow c"):
         raise AssertionError("no virtiofs store")
-    assert [(row.subject, row.outcome) for row in table.rows] == [
-        ("check a", "evaluated"),
-        ("check b", "attribute 'crash' missing"),
-        ("flow c", "failed: no virtiofs store"),
+    assert [(row.subject, row.column, row.outcome) for row in table.rows] == [
+        ("check a", "nixpkgs 26.05", "evaluated"),
+        ("check b", "nixpkgs 26.05", "attribute 'crash' missing"),
+        ("flow c", "nixpkgs 26.05", "failed: no virtiofs store"),
     ]
     lines = table.render()
-    assert lines[0].split() == ["config", "or", "check", "seconds", "result"]
+    assert lines[0].split() == ["config", "or", "check", "nixpkgs", "26.05"]
     assert lines[2].startswith("check b") and lines[2].endswith("attribute 'crash' missing")
+
+
+def test_an_early_warning_tree_is_a_column_of_its_own():
+    table = EvaluationTable()
+    table.column("nixpkgs 26.05")
+    table.column("nixpkgs 26.11 (early warning)")
+    with table.row("check a"):
+        pass
+    with pytest.raises(CommandFailed), table.row("check a", "nixpkgs 26.11 (early warning)"):
+        raise CommandFailed(["nix", "eval"], "error: 'foo' has been removed\n")
+    with table.row("check b"):
+        pass
+    header, first, second = table.render()
+    assert header.index("nixpkgs 26.11 (early warning)") > header.index("nixpkgs 26.05")
+    assert first.startswith("check a") and "evaluated" in first
+    assert first.endswith("'foo' has been removed")
+    # A subject not evaluated on a tree shows a dash there.
+    assert second.startswith("check b") and second.endswith("-")

@@ -1,22 +1,34 @@
-"""A nixpkgs tree wrapped by ``wrapper/`` so that it answers like the library's pin.
+"""A nixpkgs tree wrapped by ``wrapper/`` with stand-ins for what a truncated tree lacks.
 
 Shared by the real-NixOS tests and the benchmark: ``wrap_tree`` turns the
 value of $NIXPKGS (a directory or a flake reference) into a flake reference
-the flow takes as its ``nixpkgs`` input.
+the flow takes as its ``nixpkgs`` input, and says which release it is.
 """
 
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from f.nix.common.nix_command import nix_argv
+from f.nix.common.nix_command import NixVersion, nix_argv
+from f.nix.common.nixpkgs_release import oldest_supported, release_of
 from tests import support
 
 WRAPPER = Path(__file__).resolve().parent / "wrapper"
 # The wrapper's declared nixpkgs, replaced by the tree under test in the copy
 # that is locked.
-WRAPPER_NIXPKGS_URL = '"github:NixOS/nixpkgs/nixos-24.05"'
+WRAPPER_NIXPKGS_URL = '"github:NixOS/nixpkgs/nixos-26.05"'
+# lib/minfeatures.nix of nixpkgs 25.05 and later refuses older Nix.
+NIX_FOR_CURRENT_NIXPKGS = NixVersion(2, 18)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A wrapped tree: the flake reference the flow takes as ``nixpkgs``, and its release."""
+
+    reference: str
+    release: str
 
 
 class CommandFailed(AssertionError):
@@ -54,16 +66,43 @@ def tree_reference(value: str) -> str:
     return f"path:{stored}"
 
 
-def wrap_tree(value: str, directory: Path) -> str:
-    """A locked copy of the wrapper in ``directory`` around the tree; its flake reference."""
+def tree_release(value: str, reference: str) -> str:
+    """The release of the tree $NIXPKGS names: its lib/.version, or what its flake says."""
+    release = release_of(Path(value)) if os.path.isabs(value) else None
+    return release or nix("eval", "--raw", f"{reference}#lib.trivial.release").strip()
+
+
+def wrap_tree(value: str, directory: Path) -> Tree:
+    """A locked copy of the wrapper in ``directory`` around the tree.
+
+    Refuses, saying what to do, a tree the library does not support and a
+    nix too old for any tree it supports.
+    """
+    oldest = oldest_supported(support.LIBRARY)
+    version = NixVersion.parse(nix("--version"))
+    if version < NIX_FOR_CURRENT_NIXPKGS:
+        raise ValueError(
+            f"the library supports nixpkgs {oldest} and newer, which need Nix "
+            f"{NIX_FOR_CURRENT_NIXPKGS.major}.{NIX_FOR_CURRENT_NIXPKGS.minor} or newer; this nix "
+            f"is {version}. Run it under current Nix: NIXPKGS={value} dev/current-nix "
+            "dev/real-nixos"
+        )
     reference = tree_reference(value)
+    release = tree_release(value, reference)
+    if NixVersion.parse(release) < NixVersion.parse(oldest):
+        raise ValueError(
+            f"NIXPKGS={value} is nixpkgs {release}; the library supports {oldest} and newer "
+            "(vendor/nixos-flake/nixpkgs-support.json)"
+        )
     shutil.copytree(WRAPPER, directory)
     flake = directory / "flake.nix"
     text = flake.read_text(encoding="utf-8")
     if text.count(WRAPPER_NIXPKGS_URL) != 1:
         raise ValueError(f"{WRAPPER}/flake.nix must declare nixpkgs as {WRAPPER_NIXPKGS_URL}")
     flake.write_text(text.replace(WRAPPER_NIXPKGS_URL, f'"{reference}"'), encoding="utf-8")
+    (directory / "lib").mkdir()
+    (directory / "lib" / ".version").write_text(f"{release}\n", encoding="utf-8")
     # A flake's own lock is not consulted for the inputs of an input that
     # another flake overrides (Nix 2.8), so the tree goes into the url itself.
     nix("flake", "lock", f"path:{directory}")
-    return f"path:{directory}"
+    return Tree(f"path:{directory}", release)

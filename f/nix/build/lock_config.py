@@ -11,10 +11,10 @@ What it runs, by hand (``nix`` stands for ``nix --extra-experimental-features
 checks that the nixpkgs it pinned is a release the library supports (the
 tree's ``lib/.version`` in the store), then swaps the VM's link to ``$new``
 as render_config does: nix writes flake.lock in place, so it locks a copy
-and the old lock stays whole until the new one is complete. Source overrides are re-locked on every run, so a
-new commit in a checkout is picked up. nix is skipped when flake.nix and
-the nixpkgs override are what it last locked, nothing asks to re-pin and
-there is no source override.
+and the old lock stays whole until the new one is complete. Source
+overrides are re-locked on every run, so a new commit in a checkout is
+picked up. nix is skipped when flake.nix and the nixpkgs override are what
+it last locked, nothing asks to re-pin and there is no source override.
 """
 
 from collections.abc import Callable
