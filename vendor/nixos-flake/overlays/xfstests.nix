@@ -1,4 +1,4 @@
-# xfstests: nixpkgs' recipe (2023.05.14 in 24.05 and 25.11, which current
+# xfstests: nixpkgs' recipe (2023.05.14 up to 26.05, which current
 # compilers reject) moved to release 2026.06.21, with what its configure
 # probes for: gdbm (src/dbtest, generic/010), liburing (the io_uring tests;
 # found with pkg-config). The patch phase keeps the recipe's edits
