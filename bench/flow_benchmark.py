@@ -1,7 +1,9 @@
 """How much the f/nix/build flow costs over the nix it drives, and how cheap a re-run is.
 
-    python3 bench/flow_benchmark.py [--runs 5] [--eval-seconds 1.0]
-    NIXPKGS=/path/to/nixpkgs python3 bench/flow_benchmark.py [--runs 5]
+    .venv/bin/python bench/flow_benchmark.py [--runs 5] [--eval-seconds 1.0]
+    NIXPKGS=/path/to/nixpkgs .venv/bin/python bench/flow_benchmark.py [--runs 5]
+
+in the virtual environment dev/setup makes.
 
 Without NIXPKGS it builds against a stub nixpkgs whose evaluation is
 calibrated to take about --eval-seconds, so that evaluation dominates a cold
