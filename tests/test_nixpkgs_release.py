@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from f.nix.build import build_closure, lock_config, render_config
-from f.nix.common.errors import FlowInputError, LibraryError
+from f.nix.common.errors import FlowInputError, LibraryError, NixNotFoundError
 from f.nix.common.flake_lock import NIXPKGS_INPUT, pinned, read_lock
+from f.nix.common.nix_command import NixVersion
 from f.nix.common.nixpkgs_release import (
     check_pinned_release,
     oldest_supported,
@@ -18,6 +19,12 @@ from f.nix.common.nixpkgs_release import (
 from tests.support import LIBRARY, STUB_NIXPKGS, nix
 
 needs_nix = pytest.mark.nix
+
+
+@pytest.fixture
+def current_nix(monkeypatch):
+    """The lock step sees a current nix; the one here may be older (Debian 12's 2.8)."""
+    monkeypatch.setattr(lock_config, "nix_version", lambda: NixVersion(2, 26, 3))
 
 
 def stub_release(directory: Path, version: str | None) -> str:
@@ -73,14 +80,20 @@ def test_the_store_path_of_a_locked_input_is_where_nix_puts_it(tmp_path):
     assert str(source_store_path(nar_hash)) == added.stdout.strip()
 
 
+def never_asked() -> NixVersion:
+    raise AssertionError("nix --version asked for a tree whose release is unknown")
+
+
 def test_an_input_that_is_not_in_the_store_is_left_to_the_library():
     locked = {"type": "github", "narHash": "sha256-" + "A" * 43 + "="}
-    assert check_pinned_release(locked, LIBRARY) is None
-    assert check_pinned_release({}, LIBRARY) is None
+    assert check_pinned_release(locked, LIBRARY, never_asked) is None
+    assert check_pinned_release({}, LIBRARY, never_asked) is None
 
 
 @needs_nix
-def test_an_older_nixpkgs_is_refused_and_the_last_good_lock_stays(workers_dir, tmp_path):
+def test_an_older_nixpkgs_is_refused_and_the_last_good_lock_stays(
+    workers_dir, tmp_path, current_nix
+):
     config_dir = render_config.main(vm_name="old", test_suites=[])["config_dir"]
     current = stub_release(tmp_path / "nixpkgs-26.05", "26.05")
     locked = lock_config.main(config_dir, nixpkgs=current)
@@ -100,7 +113,19 @@ def test_an_older_nixpkgs_is_refused_and_the_last_good_lock_stays(workers_dir, t
 
 
 @needs_nix
-def test_a_nixpkgs_that_declares_no_release_is_locked(workers_dir, tmp_path):
+def test_a_nix_too_old_for_the_pinned_release_is_refused(workers_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(lock_config, "nix_version", lambda: NixVersion(2, 8, 0))
+    config_dir = render_config.main(vm_name="oldnix", test_suites=[])["config_dir"]
+    with pytest.raises(NixNotFoundError) as caught:
+        lock_config.main(config_dir, nixpkgs=stub_release(tmp_path / "nixpkgs", "26.05"))
+    assert "nix 2.8.0 cannot evaluate nixpkgs 26.05" in str(caught.value)
+    assert "2.18.0 or newer" in str(caught.value)
+    assert not Path(config_dir, "flake.lock").exists()
+
+
+@needs_nix
+def test_a_nixpkgs_that_declares_no_release_is_locked(workers_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(lock_config, "nix_version", never_asked)
     config_dir = render_config.main(vm_name="norelease", test_suites=[])["config_dir"]
     lock_config.main(config_dir, nixpkgs=stub_release(tmp_path / "nixpkgs", None))
     lock = read_lock(Path(config_dir).resolve())

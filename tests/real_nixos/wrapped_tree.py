@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from f.nix.common.nix_command import NixVersion, nix_argv
-from f.nix.common.nixpkgs_release import oldest_supported, release_of
+from f.nix.common.nixpkgs_release import NIX_FOR_SUPPORTED_NIXPKGS, oldest_supported, release_of
 from tests import support
 
 WRAPPER = Path(__file__).resolve().parent / "wrapper"
 # The wrapper's declared nixpkgs, replaced by the tree under test in the copy
 # that is locked.
 WRAPPER_NIXPKGS_URL = '"github:NixOS/nixpkgs/nixos-26.05"'
-# lib/minfeatures.nix of nixpkgs 25.05 and later refuses older Nix.
-NIX_FOR_CURRENT_NIXPKGS = NixVersion(2, 18)
 
 
 @dataclass(frozen=True)
@@ -80,12 +78,11 @@ def wrap_tree(value: str, directory: Path) -> Tree:
     """
     oldest = oldest_supported(support.LIBRARY)
     version = NixVersion.parse(nix("--version"))
-    if version < NIX_FOR_CURRENT_NIXPKGS:
+    if version < NIX_FOR_SUPPORTED_NIXPKGS:
         raise ValueError(
             f"the library supports nixpkgs {oldest} and newer, which need Nix "
-            f"{NIX_FOR_CURRENT_NIXPKGS.major}.{NIX_FOR_CURRENT_NIXPKGS.minor} or newer; this nix "
-            f"is {version}. Run it under current Nix: NIXPKGS={value} dev/current-nix "
-            "dev/real-nixos"
+            f"{NIX_FOR_SUPPORTED_NIXPKGS} or newer; this nix is {version}. Run it under current "
+            f"Nix: NIXPKGS={value} dev/current-nix dev/real-nixos"
         )
     reference = tree_reference(value)
     release = tree_release(value, reference)

@@ -113,7 +113,7 @@ def main(config_dir: str, update: bool = False, nixpkgs: str = "") -> dict:
                     raise explain_stale_pin(error, workspace.config_dir) from error
                 # Refused here, the new lock is dropped and the last good one stays.
                 release = check_pinned_release(
-                    pinned(read_lock(staging)).get(NIXPKGS_INPUT, {}), library_dir()
+                    pinned(read_lock(staging)).get(NIXPKGS_INPUT, {}), library_dir(), nix_version
                 )
                 log(f"nixpkgs release: {release or 'not known until nix fetches it'}")
             save_state(workspace, "lock", record)

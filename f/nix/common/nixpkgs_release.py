@@ -10,13 +10,18 @@ inside NixOS with an error that names neither.
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from f.nix.common.atomic_files import read_json_object
-from f.nix.common.errors import FlowInputError, LibraryError
+from f.nix.common.errors import FlowInputError, LibraryError, NixNotFoundError
 from f.nix.common.flake_lock import flake_url
+from f.nix.common.nix_command import NixVersion
 
 SUPPORT_FILE = "nixpkgs-support.json"
+# nixpkgs 25.05 and later refuse an older Nix (lib/minfeatures.nix), and the
+# library supports none older than 26.05.
+NIX_FOR_SUPPORTED_NIXPKGS = NixVersion(2, 18)
 STORE_DIR = Path("/nix/store")
 _RELEASE = re.compile(r"(\d+)\.(\d+)")
 # Nix's own base-32 alphabet (no e, o, t, u).
@@ -80,12 +85,16 @@ def _as_tuple(release: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def check_pinned_release(locked: dict, library: Path) -> str | None:
+def check_pinned_release(
+    locked: dict, library: Path, nix_version: Callable[[], NixVersion]
+) -> str | None:
     """Refuse a pinned nixpkgs older than the library supports; its release, or None.
 
     ``locked`` is the nixpkgs node of a flake.lock. None means the release
     cannot be read here (the tree is not in the store yet, or declares none):
     the library then refuses an older tree itself when nix evaluates it.
+    A supported release with a nix too old to evaluate it is refused too;
+    ``nix_version`` is asked only then.
     """
     nar_hash = locked.get("narHash")
     if not isinstance(nar_hash, str):
@@ -103,5 +112,12 @@ def check_pinned_release(locked: dict, library: Path) -> str | None:
             f"lock.nixpkgs: {flake_url(locked)!r} is nixpkgs {release}, which is not allowed; "
             f"the nixos-flake library needs nixpkgs {oldest} or newer. Give a newer nixpkgs, or "
             "an empty lock.nixpkgs with lock.update_lock: true to return to the library's own pin"
+        )
+    version = nix_version()
+    if version < NIX_FOR_SUPPORTED_NIXPKGS:
+        raise NixNotFoundError(
+            f"nix {version} cannot evaluate nixpkgs {release}: it needs Nix "
+            f"{NIX_FOR_SUPPORTED_NIXPKGS} or newer (its lib/minfeatures.nix). Install a newer nix "
+            "on the worker (Debian 13's nix-bin is 2.26)"
         )
     return release
