@@ -8,6 +8,7 @@ Making and entering the root takes root and minutes; .ci/run does that.
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -121,14 +122,19 @@ def test_without_a_command_it_prints_its_usage(tmp_path, args):
     assert completed.stdout == ""
 
 
-def test_nix_report_names_version_and_sandbox(tmp_path):
-    bin_dir = fake_nix(tmp_path / "bin", "nix (Nix) 2.31.2pre", sandbox="false")
-    completed = subprocess.run(
+def nix_report(bin_dir: Path) -> subprocess.CompletedProcess:
+    """dev/lib/nix-report with the nix in ``bin_dir`` first on PATH."""
+    return subprocess.run(
         [str(REPOSITORY / "dev" / "lib" / "nix-report")],
         env={**os.environ, "PATH": f"{bin_dir}:/usr/bin:/bin"},
         capture_output=True,
         text=True,
     )
+
+
+def test_nix_report_names_version_and_sandbox(tmp_path):
+    bin_dir = fake_nix(tmp_path / "bin", "nix (Nix) 2.31.2pre", sandbox="false")
+    completed = nix_report(bin_dir)
     assert completed.stdout == "Nix 2.31.2pre (sandbox false)\n", completed.stderr
 
 
@@ -145,10 +151,5 @@ def test_nix_report_asks_show_config_before_nix_2_20(tmp_path):
         "esac\n"
     )
     (bin_dir / "nix").chmod(0o755)
-    completed = subprocess.run(
-        [str(REPOSITORY / "dev" / "lib" / "nix-report")],
-        env={**os.environ, "PATH": f"{bin_dir}:/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-    )
+    completed = nix_report(bin_dir)
     assert completed.stdout == "Nix 2.8.0 (sandbox false)\n", completed.stderr
