@@ -1,10 +1,9 @@
-"""dev/setup works in a virtual environment ($VENV, default .venv) and is quick when all is there."""
+"""dev/setup works in a virtual environment ($VENV, default .venv) and installs nothing twice."""
 
 import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -43,18 +42,16 @@ def test_the_tests_run_in_the_venv():
     assert Path(sys.prefix).resolve() == Path(os.environ["VENV"]).resolve()
 
 
-def test_a_rerun_with_everything_there_installs_nothing_and_is_quick():
+def test_a_rerun_with_everything_there_installs_nothing():
     venv = Path(sys.prefix)
     if not (venv / ".nix-build-flow-setup").exists():
         pytest.skip("pytest does not run in a venv dev/setup made")
     if shutil.which("nix") is None:
         pytest.skip("nix is not installed: dev/setup would install it")
     environment = {**os.environ, "VENV": str(venv)}
-    started = time.monotonic()
     completed = subprocess.run(
         [str(SETUP)], env=environment, capture_output=True, text=True, cwd="/"
     )
-    elapsed = time.monotonic() - started
     assert completed.returncode == 0, completed.stderr
+    # Every install step says "setup: installing ..." on stderr; none ran.
     assert completed.stderr == "" and completed.stdout == ""
-    assert elapsed < 0.5
