@@ -91,10 +91,15 @@ def test_sync_push_refuses_a_folder_without_its_metadata(checkout, api):
     assert "folder.meta.yaml" in completed.stdout + completed.stderr
 
 
-def test_step_metadata_sends_the_nix_tag(checkout):
+def test_steps_carry_no_worker_tag(checkout):
+    """A tag outside the server's CUSTOM_TAGS is refused to every user but superadmins
+    (windmill-labs/windmill, the tag check that says "Only super admins are allowed to use
+    tags that are not included in the allowed CUSTOM_TAGS"): without one, a step gets its
+    language's default tag, python3, one of DEFAULT_TAGS (backend/windmill-common/src/worker.rs)
+    that every worker of the default group, kdevops-ng's included, listens to."""
     for step in STEPS:
         metadata = yaml.safe_load((checkout / f"f/nix/build/{step}.script.yaml").read_text())
-        assert metadata["tag"] == "nix", step
+        assert "tag" not in metadata, step
         assert metadata["summary"], step
         # The lock is sent as it is: the worker installs exactly these pins.
         assert metadata["lock"] == f"!inline f/nix/build/{step}.script.lock"
@@ -125,8 +130,10 @@ def test_flow_push_sends_flow_yaml_as_is(checkout, api):
     body.pop("deployment_message", None)
     body.pop("skip_draft_deletion", None)
     assert body == yaml.safe_load((checkout / "f/nix/build/flow.yaml").read_text())
-    # The flow's own tag: only nix workers take it, and its steps inherit it.
-    assert body["tag"] == "nix"
+    # No tag on the flow or on any step, as the CLI read them: a plain workspace member may run
+    # it, and the default worker group takes it.
+    assert "tag" not in body
+    assert [m["id"] for m in body["value"]["modules"] if "tag" in m or "tag" in m["value"]] == []
 
 
 def test_flow_push_takes_the_folder_not_the_file(checkout, api):
