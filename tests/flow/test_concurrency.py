@@ -2,7 +2,9 @@
 
 import json
 import os
+import signal
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -13,7 +15,13 @@ from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common import vm_lease
 from f.nix.common.errors import VmBusyError
 from f.nix.common.workspace import workspace_for
-from tests.support import REPOSITORY, flow_inputs, localflow_argv, stub_nixpkgs_ref
+from tests.support import (
+    REPOSITORY,
+    flow_inputs,
+    localflow_argv,
+    render_and_lock,
+    stub_nixpkgs_ref,
+)
 
 pytestmark = pytest.mark.nix
 
@@ -136,3 +144,106 @@ def test_two_subflow_runs_of_one_parent_do_not_share_a_vm(workers_dir, monkeypat
     monkeypatch.setenv("WM_FLOW_JOB_ID", "subflow-2")
     with pytest.raises(VmBusyError, match=r"being built by flow subflow-1 \(step render_config"):
         render_config.main(vm_name="twice", test_suites=["ltp"])
+
+
+def start_build_step(config_dir: str, flow_job: str, **popen) -> subprocess.Popen:
+    """build_closure in a process of its own, as a worker runs a step, once nix is building."""
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from f.nix.build import build_closure; build_closure.main({config_dir!r})",
+        ],
+        cwd=REPOSITORY,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "WM_FLOW_JOB_ID": flow_job},
+        **popen,
+    )
+    wait_for_build_to_start(build)
+    return build
+
+
+def slow_config(vm_name: str) -> str:
+    config_dir = render_and_lock(vm_name=vm_name, test_suites=[])
+    slow = ["stubSlowBuild", f"unique{uuid.uuid4().hex}"]
+    render_config.main(vm_name=vm_name, test_suites=[], extra_packages=slow)
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+    return config_dir
+
+
+def test_a_lease_whose_step_was_sigkilled_is_taken_over_at_once(workers_dir, monkeypatch):
+    """Windmill's cancel and timeout SIGKILL the step: no handler runs, the lease stays."""
+    config_dir = slow_config("killed")
+    lease = workspace_for(Path(config_dir).name).lease
+    build = start_build_step(config_dir, "flow-killed")
+    assert json.loads(lease.read_text())["owner"] == "flow flow-killed"
+    build.send_signal(signal.SIGKILL)
+    build.wait(timeout=30)
+    assert json.loads(lease.read_text())["owner"] == "flow flow-killed"  # nothing unwound
+
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-next")
+    started = time.monotonic()
+    render_config.main(vm_name="killed", test_suites=[])
+    assert time.monotonic() - started < vm_lease.STALE_AFTER
+    assert json.loads(lease.read_text())["owner"] == "flow flow-next"
+
+
+def test_a_live_step_still_holds_its_lease(workers_dir, monkeypatch):
+    config_dir = slow_config("alive")
+    build = start_build_step(config_dir, "flow-alive")
+    try:
+        monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-other")
+        with pytest.raises(VmBusyError, match=r"being built by flow flow-alive \(step build_clo"):
+            render_config.main(vm_name="alive", test_suites=["ltp"])
+    finally:
+        build.send_signal(signal.SIGTERM)
+        build.wait(timeout=30)
+
+
+def test_sigint_unwinds_a_step_even_when_it_was_started_ignoring_sigint(workers_dir):
+    """MAX_WAIT_FOR_SIGINT > 0: the worker sends SIGINT first; the step releases its lease."""
+    config_dir = slow_config("interrupted")
+    build = start_build_step(
+        config_dir,
+        "flow-interrupted",
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    build.send_signal(signal.SIGINT)
+    build.wait(timeout=30)
+    assert build.returncode == 128 + signal.SIGINT
+    assert not workspace_for(Path(config_dir).name).lease.exists()
+
+
+def write_lease(vm_name: str, process: dict) -> Path:
+    lease = workspace_for(vm_name).lease
+    lease.parent.mkdir(parents=True, exist_ok=True)
+    lease.write_text(json.dumps({"owner": "flow old", "step": "build_closure", "process": process}))
+    return lease
+
+
+def test_a_reused_pid_is_not_taken_for_the_holder(workers_dir, monkeypatch):
+    """The holder's PID now names another process (this one): its start time tells them apart."""
+    lease = write_lease("reused", {**vm_lease.this_process(), "pid_start": "1"})
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-new")
+    render_config.main(vm_name="reused", test_suites=[])
+    assert json.loads(lease.read_text())["owner"] == "flow flow-new"
+
+
+def test_a_holder_on_another_host_is_never_judged_dead(workers_dir, monkeypatch):
+    write_lease("remote", {**vm_lease.this_process(), "host": "elsewhere", "pid": 999999999})
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-new")
+    with pytest.raises(VmBusyError, match="being built by flow old"):
+        render_config.main(vm_name="remote", test_suites=[])
+
+
+def test_between_two_steps_no_process_holds_the_lease(workers_dir, monkeypatch):
+    """The step that passes the lease on has ended; that must not free the VM for others."""
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-a")
+    config_dir = render_config.main(vm_name="between", test_suites=[])["config_dir"]
+    assert "process" not in json.loads(workspace_for("between").lease.read_text())
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-b")
+    with pytest.raises(VmBusyError, match="being built by flow flow-a"):
+        render_config.main(vm_name="between", test_suites=["ltp"])
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-a")
+    lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())

@@ -12,6 +12,13 @@ f/nix/build subflows of one parent flow are two runs, and one must not take
 the other's VM. While a step runs, its process
 touches the file every few seconds; a lease nobody touched for
 STALE_AFTER seconds (its run was killed) is taken over.
+
+A Windmill cancel or timeout SIGKILLs the step (no handler runs, the lease
+stays), so while a step runs the lease also names its process: host, boot,
+PID namespace, PID and the process's start time (so that a reused PID is not
+taken for it). A lease whose step process is provably gone on this machine
+is taken over at once; between two steps of a run no process holds it, and
+only STALE_AFTER applies.
 """
 
 import json
@@ -50,6 +57,68 @@ def run_owner() -> tuple[str, bool]:
     return f"process {os.getpid()} on {socket.gethostname()}", False
 
 
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def _pid_namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+
+
+def _process_start(pid: int) -> str | None:
+    """The start time of process ``pid`` (clock ticks since boot); None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()
+    # fields[0] is the state (field 3 of stat(5)), fields[19] the start time (field 22).
+    if len(fields) < 20 or fields[0] in ("Z", "X"):
+        return None
+    return fields[19]
+
+
+def this_process() -> dict:
+    """What identifies the running step's process, for a later run to check it is alive."""
+    return {
+        "host": socket.gethostname(),
+        "boot": _boot_id(),
+        "pid_namespace": _pid_namespace(),
+        "pid": os.getpid(),
+        "pid_start": _process_start(os.getpid()),
+    }
+
+
+def holder_gone(holder: dict) -> str | None:
+    """Why the step process named in a lease has provably ended, or None if it may be alive.
+
+    Only a process of this host, boot and PID namespace can be checked; any
+    other holder may be alive.
+    """
+    process = holder.get("process")
+    if not isinstance(process, dict) or not isinstance(process.get("pid"), int):
+        return None
+    if process.get("host") != socket.gethostname():
+        return None
+    boot = _boot_id()
+    if not boot or not process.get("boot"):
+        return None
+    if process["boot"] != boot:
+        return f"its host {process['host']} has rebooted since its step started"
+    if process.get("pid_namespace") != _pid_namespace():
+        return None
+    pid = process["pid"]
+    if _process_start(pid) != process.get("pid_start"):
+        return f"its step's process {pid} on {process['host']} has ended (killed or cancelled)"
+    return None
+
+
 def _age(path: Path) -> float:
     try:
         return time.time() - path.stat().st_mtime
@@ -72,14 +141,19 @@ def acquire(workspace: Workspace, step: str) -> tuple[Path, bool]:
     owner, shared = run_owner()
     path = workspace.lease
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"owner": owner, "step": step, "since": time.time()}
+    record = {"owner": owner, "step": step, "since": time.time(), "process": this_process()}
     for _ in range(3):
         if _try_create(path, record):
             return path, shared
         holder = read_json_object(path)
         if holder.get("owner") == owner:
-            write_text_atomic(path, json.dumps({**holder, "step": step}))
+            write_text_atomic(path, json.dumps({**holder, "step": step, "process": this_process()}))
             return path, shared
+        gone = holder_gone(holder)
+        if gone:
+            log(f"taking over the lease of {workspace.vm_name} from {holder.get('owner')}: {gone}")
+            path.unlink(missing_ok=True)
+            continue
         age = _age(path)
         if age > STALE_AFTER:
             log(
@@ -137,4 +211,6 @@ def vm_lease(workspace: Workspace, step: str, last_step: bool = False) -> Iterat
     if last_step or not shared:
         release(path)
     else:
-        write_text_atomic(path, json.dumps({**read_json_object(path), "seconds": record.seconds}))
+        # Passed on to the run's next step: no process holds it until that step starts.
+        holder = {k: v for k, v in read_json_object(path).items() if k != "process"}
+        write_text_atomic(path, json.dumps({**holder, "seconds": record.seconds}))
