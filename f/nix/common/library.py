@@ -5,16 +5,18 @@ from pathlib import Path
 
 from f.nix.common.errors import LibraryError
 from f.nix.common.flake_ref import check_flake_safe_path
-from f.nix.common.windmill_env import in_windmill_job_hint
+from f.nix.common.windmill_env import in_windmill_job_hint, worker_variable
 
 
 def _location() -> tuple[Path, str]:
     """Where to look, and the variable (or fallback) that said so."""
-    if os.environ.get("NIXOS_FLAKE_DIR"):
-        return Path(os.environ["NIXOS_FLAKE_DIR"]), "NIXOS_FLAKE_DIR"
+    configured = worker_variable("NIXOS_FLAKE_DIR")
+    if configured:
+        return Path(configured), "NIXOS_FLAKE_DIR"
     # Upstream kdevops-ng's workers keep their vendored trees under VENDOR_DIR.
-    if os.environ.get("VENDOR_DIR"):
-        return Path(os.environ["VENDOR_DIR"]) / "nixos-flake", "VENDOR_DIR"
+    vendor = worker_variable("VENDOR_DIR")
+    if vendor:
+        return Path(vendor) / "nixos-flake", "VENDOR_DIR"
     # Beside these scripts in a checkout of this repository; a Windmill job
     # runs them from a job directory, where it is not.
     vendored = Path(__file__).resolve().parents[3] / "vendor" / "nixos-flake"

@@ -6,21 +6,21 @@ boot and test flows log in with. The variable reaches a Windmill job only
 through the worker's WHITELIST_ENVS.
 """
 
-import os
 from pathlib import Path
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.joblog import log
 from f.nix.common.vm_config import check_ssh_public_key
+from f.nix.common.windmill_env import listed_but_unset_sentence, worker_variable
 
 KEY_FILE = Path("ssh") / "id_ed25519.pub"
 
 
 def system_dir() -> Path | None:
-    configured = os.environ.get("SYSTEM_DIR", "")
+    configured = worker_variable("SYSTEM_DIR")
     if configured:
         return Path(configured)
-    workers_dir = os.environ.get("WORKERS_DIR", "")
+    workers_dir = worker_variable("WORKERS_DIR")
     return Path(workers_dir).parent / "system" if workers_dir else None
 
 
@@ -29,9 +29,10 @@ def managed_public_key() -> str | None:
     directory = system_dir()
     path = directory / KEY_FILE if directory else None
     if path is None or not path.is_file():
+        unset = listed_but_unset_sentence("SYSTEM_DIR")
         log(
             f"no worker-managed SSH key ({path or '$SYSTEM_DIR/' + str(KEY_FILE)} is absent): "
-            "only the ssh_keys given can log in"
+            "only the ssh_keys given can log in" + (f"; {unset}" if unset else "")
         )
         return None
     text = path.read_text(encoding="utf-8", errors="replace").strip()

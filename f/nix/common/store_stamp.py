@@ -6,12 +6,13 @@ mode, its ``-wal`` file. Equal stamps at two moments mean no store path came
 or went in between; any write, even an unrelated one, changes the stamp.
 """
 
-import os
 from pathlib import Path
+
+from f.nix.common.windmill_env import worker_variable
 
 
 def nix_db() -> Path:
-    return Path(os.environ.get("NIX_STATE_DIR", "/nix/var/nix")) / "db"
+    return Path(worker_variable("NIX_STATE_DIR") or "/nix/var/nix") / "db"
 
 
 def store_stamp() -> list[list[int] | None] | None:

@@ -10,7 +10,9 @@ NIX_BUILD_SOURCE_ROOTS
     lie. ``lock`` copies a path source into the world-readable store: left
     unset, any directory the worker can read may be copied (``/root/.ssh``
     too); set, every path source must resolve (symlinks followed) under one
-    of them, and set empty, path sources are refused.
+    of them, and set empty, path sources are refused. Inside a Windmill job
+    it is empty too when WHITELIST_ENVS lists it and the worker does not
+    set it: path sources are refused then, with a message that says so.
 NIX_BUILD_SUBSTITUTERS, NIX_BUILD_TRUSTED_PUBLIC_KEYS
     Binary caches (blank-separated URLs) and the keys (``name:base64``) a
     caller may pass. Where the worker's nix trusts the job's user, a cache
@@ -27,6 +29,7 @@ import os
 from pathlib import Path
 
 from f.nix.common.errors import FlowInputError
+from f.nix.common.windmill_env import listed_but_unset, listed_but_unset_sentence, worker_variable
 
 SOURCE_ROOTS = "NIX_BUILD_SOURCE_ROOTS"
 SUBSTITUTERS = "NIX_BUILD_SUBSTITUTERS"
@@ -35,7 +38,12 @@ BUILDERS = "NIX_BUILD_BUILDERS"
 
 
 def _allowed(variable: str) -> list[str]:
-    return os.environ.get(variable, "").split()
+    return (worker_variable(variable) or "").split()
+
+
+def _unset_note(variable: str) -> str:
+    sentence = listed_but_unset_sentence(variable)
+    return f". {sentence}" if sentence else ""
 
 
 def check_path_source(field: str, src: str) -> str:
@@ -43,6 +51,14 @@ def check_path_source(field: str, src: str) -> str:
     configured = os.environ.get(SOURCE_ROOTS)
     if configured is None:
         return src
+    if listed_but_unset(SOURCE_ROOTS):
+        # Listed but unset looks like "set empty" (path sources off) inside a job; refuse,
+        # rather than read it as unset and let any directory through.
+        raise FlowInputError(
+            f"{field}: {src!r} is not allowed; {listed_but_unset_sentence(SOURCE_ROOTS)}. "
+            f"Until it is, path sources are refused; to allow any directory, remove "
+            f"{SOURCE_ROOTS} from WHITELIST_ENVS"
+        )
     roots = [Path(root) for root in configured.split(":") if root]
     resolved = Path(os.path.realpath(src))
     for root in roots:
@@ -62,7 +78,7 @@ def _check_listed(field: str, value: str, variable: str, what: str) -> str:
         raise FlowInputError(
             f"{field}: {value!r} is not allowed; this worker takes only the {what} its "
             f"administrator lists in {variable} (listed: {listed}); leave {field} empty to "
-            "use the worker's nix.conf"
+            "use the worker's nix.conf" + _unset_note(variable)
         )
     return value
 

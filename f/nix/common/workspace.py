@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from f.nix.common.errors import FlowInputError
 from f.nix.common.flake_ref import check_flake_safe_path
 from f.nix.common.vm_config import check_vm_name
-from f.nix.common.windmill_env import in_windmill_job, in_windmill_job_hint
+from f.nix.common.windmill_env import in_windmill_job, in_windmill_job_hint, worker_variable
 
 GENERATIONS = ".generations"
 GC_ROOTS = ".gcroots"
@@ -44,7 +44,7 @@ def nix_root() -> Path:
     WHITELIST_ENVS lists, and a missing WORKER_INDEX would quietly put every
     worker's VMs in one directory.
     """
-    workers_dir = os.environ.get("WORKERS_DIR", "")
+    workers_dir = worker_variable("WORKERS_DIR")
     if not workers_dir:
         raise FlowInputError(
             "WORKERS_DIR is not set: set it on the worker to an absolute directory "
@@ -57,13 +57,15 @@ def nix_root() -> Path:
             f"WORKERS_DIR: {workers_dir!r} is relative; it must be an absolute path "
             "(path: flake references do not expand relative paths or ~)"
         )
-    if "WORKER_INDEX" not in os.environ and in_windmill_job():
+    worker_index = worker_variable("WORKER_INDEX")
+    if worker_index is None and in_windmill_job():
         raise FlowInputError(
             "WORKER_INDEX is not set: give each worker process its own index (0, 1, ...) so "
             "that workers sharing WORKERS_DIR keep their VMs apart"
             + in_windmill_job_hint("WORKER_INDEX")
         )
-    worker_index = os.environ.get("WORKER_INDEX", "0")
+    if worker_index is None:
+        worker_index = "0"
     if not worker_index.isascii() or not worker_index.isdigit():
         raise FlowInputError(
             f"WORKER_INDEX: {worker_index!r} is not allowed; it must be a "
