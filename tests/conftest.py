@@ -9,7 +9,9 @@ from tests.support import HAVE_NIX, NIX_MISSING, OFFLINE_NIX_CONFIG, stub_build_
 
 
 @pytest.fixture(autouse=True)
-def _fresh_nix_version_cache():
+def _fresh_nix_version_cache(monkeypatch):
+    # The nix the tests mean is the one on PATH, whatever NIX_BIN the caller has.
+    monkeypatch.delenv("NIX_BIN", raising=False)
     nix_command.nix_version.cache_clear()
     yield
     nix_command.nix_version.cache_clear()

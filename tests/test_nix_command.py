@@ -10,6 +10,7 @@ import pytest
 
 from f.nix.build.build_closure import build_args, toplevel_from_json
 from f.nix.build.lock_config import lock_args
+from f.nix.common import nix_command
 from f.nix.common.nix_command import (
     NixCommandError,
     NixNotFoundError,
@@ -110,10 +111,70 @@ def fake_nix(tmp_path, monkeypatch):
     return install
 
 
-def test_missing_nix_says_how_to_get_it(monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(NixNotFoundError, match="apt-get install nix-bin"):
+@pytest.fixture
+def nix_places(tmp_path, monkeypatch):
+    """NIX_BIN, PATH and the default profile as three empty directories of this test."""
+    places = {name: tmp_path / name for name in ("nix_bin", "path", "profile")}
+    for directory in places.values():
+        directory.mkdir()
+    monkeypatch.setenv("NIX_BIN", str(places["nix_bin"]))
+    monkeypatch.setenv("PATH", str(places["path"]))
+    monkeypatch.setattr(nix_command, "DEFAULT_PROFILE_BIN", places["profile"])
+    monkeypatch.delenv("WM_JOB_ID", raising=False)
+    return places
+
+
+def put_nix(directory: Path, name: str) -> Path:
+    """A `nix` in ``directory`` that says its ``name`` and then its arguments."""
+    script = directory / "nix"
+    script.write_text(f'#!/bin/sh\necho {name}\nprintf "%s\\n" "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def test_missing_nix_says_how_to_get_it(nix_places):
+    with pytest.raises(NixNotFoundError, match="apt-get install nix-bin") as caught:
         run_nix(["--version"])
+    message = str(caught.value)
+    # Every place it looked, in the order it looked.
+    places = [
+        f"$NIX_BIN/nix ({nix_places['nix_bin'] / 'nix'}",
+        f"PATH ({nix_places['path']})",
+        f"the default profile ({nix_places['profile'] / 'nix'})",
+    ]
+    assert all(place in message for place in places), message
+    assert [message.index(place) for place in places] == sorted(
+        message.index(place) for place in places
+    )
+    assert "WHITELIST_ENVS" in message
+
+
+def test_nix_bin_comes_first_then_path_then_the_default_profile(nix_places, capsys):
+    for name in ("profile", "path", "nix_bin"):
+        put_nix(nix_places[name], name)
+        assert run_nix(["x"]).stdout.splitlines()[0] == name
+        (logged,) = logged_commands(capsys.readouterr().err)
+        # The logged command runs the same nix when pasted into a shell with this PATH.
+        shown = shlex.split(logged)[0]
+        assert shown == ("nix" if name == "path" else str(nix_places[name] / "nix"))
+
+
+def test_an_unset_nix_bin_is_said_in_a_job(nix_places, monkeypatch):
+    monkeypatch.setenv("WM_JOB_ID", "job-1")
+    monkeypatch.setenv("NIX_BIN", "")
+    with pytest.raises(
+        NixNotFoundError, match=r"\$NIX_BIN \(listed in WHITELIST_ENVS but not set on the worker\)"
+    ):
+        run_nix(["--version"])
+    put_nix(nix_places["profile"], "profile")
+    assert run_nix(["x"]).stdout.splitlines()[0] == "profile"
+
+
+def test_the_version_is_asked_of_the_nix_that_runs(nix_places):
+    script = nix_places["nix_bin"] / "nix"
+    script.write_text('#!/bin/sh\necho "nix (Nix) 2.24.1"\n')
+    script.chmod(0o755)
+    assert nix_version() == NixVersion(2, 24, 1)
 
 
 def test_failure_carries_command_and_stderr_tail(fake_nix, capsys):

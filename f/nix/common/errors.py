@@ -39,7 +39,7 @@ class BootspecError(NotRetryable):
 
 
 class NixNotFoundError(NotRetryable):
-    """nix is not on the worker's PATH, or is too old for flakes or for the nixpkgs pinned."""
+    """nix is not on the worker (NIX_BIN, PATH, the default profile), or is too old."""
 
 
 class NixCommandError(FlowError):

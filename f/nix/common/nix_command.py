@@ -11,12 +11,14 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from f.nix.common.errors import NixCommandError, NixEvaluationError, NixNotFoundError
 from f.nix.common.joblog import clear_status, log, log_command
 from f.nix.common.nix_log import NixLogReader
 from f.nix.common.progress import ProgressReporter
+from f.nix.common.windmill_env import listed_but_unset, worker_variable
 
 FLAKES = ("--extra-experimental-features", "nix-command flakes")
 # Machine-readable activity on stderr (Nix >= 2.4), turned back into readable
@@ -52,19 +54,61 @@ FLAKE_UPDATE_SINCE = NixVersion(2, 19)
 MINIMUM = NixVersion(2, 4)
 
 
+# Where a multi-user Nix installation keeps its tools; upstream kdevops-ng's default NIX_BIN.
+DEFAULT_PROFILE_BIN = Path("/nix/var/nix/profiles/default/bin")
+
+
+def _runnable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
 def nix_executable() -> str:
+    """The ``nix`` to run: ``$NIX_BIN/nix``, else ``nix`` on PATH, else the default profile's.
+
+    Upstream kdevops-ng's workers name the directory holding nix in NIX_BIN
+    (it reaches a Windmill job only when WHITELIST_ENVS lists it); its
+    default, the default profile, is not on a container worker's PATH.
+    """
+    looked = []
+    nix_bin = worker_variable("NIX_BIN")
+    if nix_bin and Path(nix_bin).is_absolute():
+        candidate = Path(nix_bin) / "nix"
+        if _runnable(candidate):
+            return str(candidate)
+        log(f"NIX_BIN is {nix_bin}, which holds no runnable nix; looking on PATH")
+        looked.append(f"$NIX_BIN/nix ({candidate}: none there)")
+    elif nix_bin:
+        looked.append(f"$NIX_BIN ({nix_bin!r}: not an absolute path)")
+    elif listed_but_unset("NIX_BIN"):
+        looked.append("$NIX_BIN (listed in WHITELIST_ENVS but not set on the worker)")
+    else:
+        looked.append("$NIX_BIN (not set)")
     found = shutil.which("nix")
-    if found is None:
-        raise NixNotFoundError(
-            "`nix` is not on PATH. Install Nix 2.4 or newer (Debian/Ubuntu: "
-            "`apt-get install nix-bin`; elsewhere see https://nixos.org/download) and "
-            "put it on the worker's PATH."
-        )
-    return found
+    if found is not None:
+        return found
+    looked.append(f"PATH ({os.environ.get('PATH', '')})")
+    default = DEFAULT_PROFILE_BIN / "nix"
+    if _runnable(default):
+        return str(default)
+    looked.append(f"the default profile ({default})")
+    raise NixNotFoundError(
+        "nix not found; looked in " + ", ".join(looked) + ". Install Nix 2.4 or newer "
+        "(Debian/Ubuntu: `apt-get install nix-bin`; elsewhere see https://nixos.org/download) "
+        "and set NIX_BIN to the directory that holds nix (in a Windmill worker list NIX_BIN "
+        "in WHITELIST_ENVS too), or put nix on the worker's PATH."
+    )
 
 
-def nix_argv(args: Sequence[str]) -> list[str]:
-    return ["nix", *FLAKES, *args]
+def nix_argv(args: Sequence[str], executable: str = "nix") -> list[str]:
+    return [executable, *FLAKES, *args]
+
+
+def shown_executable(executable: str) -> str:
+    """How to write ``executable`` in a logged command: ``nix`` when that is what PATH finds."""
+    on_path = shutil.which("nix")
+    if on_path is not None and os.path.samefile(on_path, executable):
+        return "nix"
+    return executable
 
 
 @dataclass(frozen=True)
@@ -126,7 +170,8 @@ def run_nix(args: Sequence[str]) -> NixRun:
     NixEvaluationError when nix died evaluating, before building anything.
     """
     executable = nix_executable()
-    argv = nix_argv([*LOG_FORMAT, *args])
+    # The logged command (and the error's) names the nix that runs, as one would type it.
+    argv = nix_argv([*LOG_FORMAT, *args], shown_executable(executable))
     log_command(argv)
     reporter = ProgressReporter()
     reader = NixLogReader(on_line=log, on_progress=reporter)
@@ -165,7 +210,7 @@ def run_nix(args: Sequence[str]) -> NixRun:
 
 @functools.cache
 def nix_version() -> NixVersion:
-    """The version of the ``nix`` on PATH, asked once per process."""
+    """The version of the ``nix`` the flow runs (``nix_executable``), asked once per process."""
     version = NixVersion.parse(run_nix(["--version"]).stdout)
     if version < MINIMUM:
         raise NixNotFoundError(f"nix {version} is too old: flakes need Nix {MINIMUM} or newer")
