@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--traceback", action="store_true", help="print a failed step's traceback too"
     )
+    parser.add_argument(
+        "--as-server",
+        action="store_true",
+        help="run as a Windmill server does over REST or as a subflow: inputs unchecked, "
+        "no schema defaults, an undefined transform value passed as null",
+    )
     options = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPOSITORY))
@@ -57,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"=== step {step.id} ({step.script_path})", file=sys.stderr, flush=True)
 
     try:
-        result = run_flow(_flow_file(options.flow), given, on_step=announce)
+        result = run_flow(
+            _flow_file(options.flow), given, on_step=announce, as_server=options.as_server
+        )
     except InvalidFlowInputs as error:
         print(error, file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 """Run a flow's modules in order, as a Windmill worker with same_worker would."""
 
 import importlib
+import inspect
 import os
 import sys
 import time
@@ -127,14 +128,41 @@ def script_main(script_path: str) -> Callable[..., Any]:
     return importlib.import_module(script_path.replace("/", ".")).main
 
 
+def server_arguments(main: Callable[..., Any], args: dict[str, Any]) -> dict[str, Any]:
+    """What a Windmill worker hands ``main``: a transform's undefined arrives as null, and
+    the Python wrapper drops a null for a parameter that has a default (which then applies)."""
+    parameters = inspect.signature(main).parameters
+    return {
+        name: value
+        for name, value in args.items()
+        if not (
+            value is None
+            and name in parameters
+            and parameters[name].default is not inspect.Parameter.empty
+        )
+    }
+
+
 def run_flow(
     flow_file: Path,
     given: dict,
     on_step: Callable[[Step], None] = lambda step: None,
     sleep: Callable[[float], None] = time.sleep,
+    as_server: bool = False,
 ) -> Any:
+    """Run the flow on ``given``, checked and completed as Windmill's form does.
+
+    as_server: as a Windmill server runs a flow called over REST or from a
+    parent flow: the inputs as given, with no schema validation and no
+    defaults, undefined transform values as null.
+    """
     schema, steps = load_flow(flow_file)
-    flow_input = resolve_inputs(schema, given)
+    if as_server:
+        if not isinstance(given, dict):
+            raise InvalidFlowInputs(f"flow inputs must be a JSON object, got {given!r}")
+        flow_input = given
+    else:
+        flow_input = resolve_inputs(schema, given)
     # The steps of one Windmill flow run share its job id; the VM lease relies on it.
     os.environ.setdefault("WM_FLOW_JOB_ID", f"local-{uuid.uuid4()}")
     results: dict[str, Any] = {}
@@ -142,12 +170,21 @@ def run_flow(
     for step in steps:
         on_step(step)
         context = {"flow_input": flow_input, "results": results, "previous_result": previous}
-        args = {
-            name: value
-            for name, transform in step.input_transforms.items()
-            if (value := evaluate(transform, context)) is not UNDEFINED
-        }
         main = script_main(step.script_path)
+        if as_server:
+            values = {
+                name: evaluate(transform, context)
+                for name, transform in step.input_transforms.items()
+            }
+            args = server_arguments(
+                main, {name: None if v is UNDEFINED else v for name, v in values.items()}
+            )
+        else:
+            args = {
+                name: value
+                for name, transform in step.input_transforms.items()
+                if (value := evaluate(transform, context)) is not UNDEFINED
+            }
         for attempt in range(step.attempts + 1):
             try:
                 previous = main(**args)

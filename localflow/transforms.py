@@ -40,10 +40,11 @@ def evaluate(transform: dict, context: dict[str, Any]) -> Any:
     for access, name in _STEP.findall(match.group(2)):
         if access == "?." and (value is UNDEFINED or value is None):
             return UNDEFINED
-        if not isinstance(value, dict):
-            shown = "undefined" if value is UNDEFINED else repr(value)
+        if value is UNDEFINED or value is None:
+            shown = "undefined" if value is UNDEFINED else "null"
             raise TransformError(f"{expression}: cannot read {name!r} of {shown}")
-        value = value.get(name, UNDEFINED)
+        # As in JavaScript, a string, number or array has no such property: undefined.
+        value = value.get(name, UNDEFINED) if isinstance(value, dict) else UNDEFINED
     return value
 
 

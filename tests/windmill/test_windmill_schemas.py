@@ -103,6 +103,9 @@ def test_flow_transforms_read_real_inputs_and_results(flow, workers_dir, monkeyp
                 assert match.group(2) in groups[match.group(1)]["properties"], expression
             elif match := re.fullmatch(r"results\.(\w+)\.(\w+)", expression):
                 assert match.group(2) in returned[match.group(1)], expression
+            elif expression == "flow_input":
+                # The whole input, for the first step to refuse what the flow does not take.
+                assert module["id"] == "render_config", module["id"]
             else:
                 pytest.fail(f"unexpected transform {expression!r}")
 

@@ -26,6 +26,7 @@ from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log, log_file
 from f.nix.common.library import library_dir
 from f.nix.common.managed_key import with_managed_key
+from f.nix.common.raw_inputs import check_flow_inputs
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
 from f.nix.common.vm_config import parse_vm_config
 from f.nix.common.vm_lease import vm_lease
@@ -60,6 +61,7 @@ def main(
     extra_packages: list[str] | None = None,
     home: bool = False,
     home_dir: str = "",
+    flow_input: dict | None = None,
 ) -> dict:
     """Render the config of VM ``vm_name`` under ``$WORKERS_DIR/$WORKER_INDEX/nix/``.
 
@@ -74,8 +76,12 @@ def main(
     home / home_dir: mount the operator's home from the host (virtiofs tag
     "home") at home_dir and make it root's home; home_dir defaults to the
     worker's $HOME when it is under /home, else /home/<user_name>.
+    flow_input: the flow's whole input (f/nix/build wires it), refused
+    when it holds a group or key the flow does not take; the server passes
+    such keys on unchecked.
     """
     unwind_on_sigterm()
+    check_flow_inputs(flow_input)
     config = parse_vm_config(
         vm_name=vm_name,
         user_name=user_name,

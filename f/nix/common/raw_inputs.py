@@ -1,7 +1,11 @@
 """Checks on step inputs as they arrive (JSON from Windmill's form or REST API).
 
 A step's type hints are not enforced by the worker: a caller can send a
-string for a boolean. And JSON's \\u escapes can carry lone surrogates
+string for a boolean. Nor are a flow's inputs: over REST or from a parent
+flow, Windmill checks them against no schema, fills in no default and passes
+keys it does not know on to the flow's transforms unread, so a mistyped
+``guest.vmname`` would silently build the default VM. check_flow_inputs
+refuses what the flow does not take, naming it. And JSON's \\u escapes can carry lone surrogates
 (\\udc80), which are not Unicode text: no file can hold them as UTF-8, and Nix
 strings cannot either. Both are refused naming the field, before anything
 is written.
@@ -44,3 +48,102 @@ def check_str(field: str, value: object) -> str:
         raise FlowInputError(f"{field}: {value!r} is not allowed; expected a string")
     check_unicode(field, value)
     return value
+
+
+# f/nix/build's inputs by group, each with its JSON type, as flow.yaml's
+# schema declares them (a test keeps the two equal).
+FLOW_INPUTS: dict[str, dict[str, str]] = {
+    "guest": {
+        "vm_name": "string",
+        "user_name": "string",
+        "ssh_keys": "array",
+        "shares": "object",
+        "home": "boolean",
+        "home_dir": "string",
+        "extra_groups": "array",
+    },
+    "closure": {
+        "profiles": "array",
+        "test_suites": "array",
+        "overrides": "array",
+        "extra_packages": "array",
+    },
+    "lock": {"update_lock": "boolean", "nixpkgs": "string"},
+    "build": {
+        "dry_run": "boolean",
+        "substituters": "array",
+        "trusted_public_keys": "array",
+        "builders": "string",
+        "max_jobs": "integer",
+    },
+}
+_JSON_TYPES: dict[str, type] = {
+    "string": str,
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+    "integer": int,
+}
+# null means "unset" to the steps only where their parameter takes None; a null
+# string or boolean would quietly become its default (guest.vm_name: VM nixos).
+_NULL_MEANS_UNSET = ("array", "object", "integer")
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _input_problems(flow_input: dict) -> list[str]:
+    problems = []
+    for group, value in flow_input.items():
+        names = FLOW_INPUTS.get(group)
+        if names is None:
+            problems.append(
+                f"{group}: not an input of f/nix/build; it takes the groups "
+                f"{', '.join(FLOW_INPUTS)}"
+            )
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            problems.append(
+                f"{group}: {value!r} is not allowed; expected an object with any of "
+                f"{', '.join(names)}"
+            )
+            continue
+        for name, item in value.items():
+            where, kind = f"{group}.{name}", names.get(name)
+            if kind is None:
+                problems.append(
+                    f"{where}: not an input of f/nix/build; {group} takes {', '.join(names)}"
+                )
+            elif item is None:
+                if kind not in _NULL_MEANS_UNSET:
+                    problems.append(
+                        f"{where}: null is not allowed; expected {_a(kind)} (leave {name} out "
+                        "for its default)"
+                    )
+            elif not isinstance(item, _JSON_TYPES[kind]) or (
+                kind == "integer" and isinstance(item, bool)
+            ):
+                problems.append(f"{where}: {item!r} is not allowed; expected {_a(kind)}")
+    return problems
+
+
+def check_flow_inputs(flow_input: object) -> None:
+    """Refuse flow inputs f/nix/build does not take: unknown groups and keys, wrong JSON types.
+
+    ``flow_input`` is the flow's whole input as the server passes it on (None:
+    the step was called on its own). The values themselves are checked by
+    the steps that use them.
+    """
+    if flow_input is None:
+        return
+    if not isinstance(flow_input, dict):
+        raise FlowInputError(
+            f"flow inputs: {flow_input!r} is not allowed; expected a JSON object with the "
+            f"groups {', '.join(FLOW_INPUTS)}"
+        )
+    problems = _input_problems(flow_input)
+    if problems:
+        raise FlowInputError("invalid input:\n  " + "\n  ".join(problems))
