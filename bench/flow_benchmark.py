@@ -352,6 +352,7 @@ def main() -> int:
     os.environ["NIX_CONFIG"] = OFFLINE_NIX_CONFIG  # nothing from the network
     scratch = Path(tempfile.mkdtemp(prefix="flow-bench-"))
     os.environ["WORKERS_DIR"] = str(scratch / "workers")
+    os.environ.setdefault("NIXOS_FLAKE_DIR", str(REPOSITORY / "vendor" / "nixos-flake"))
     os.environ.pop("WM_JOB_ID", None)
     tag = f"{os.getpid()}-{int(time.time())}"
     try:

@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     if "WORKERS_DIR" not in os.environ:
         os.environ["WORKERS_DIR"] = str(REPOSITORY / ".workers")
         print(f"WORKERS_DIR is unset; using {os.environ['WORKERS_DIR']}", file=sys.stderr)
+    if not os.environ.get("NIXOS_FLAKE_DIR"):
+        # A worker names its library; run here, the flow uses this repository's.
+        os.environ["NIXOS_FLAKE_DIR"] = str(REPOSITORY / "vendor" / "nixos-flake")
 
     def announce(step):
         print(f"=== step {step.id} ({step.script_path})", file=sys.stderr, flush=True)

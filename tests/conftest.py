@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 
 from f.nix.common import nix_command
-from tests.support import HAVE_NIX, NIX_MISSING, OFFLINE_NIX_CONFIG, stub_build_problem
+from tests.support import (
+    HAVE_NIX,
+    LIBRARY,
+    NIX_MISSING,
+    OFFLINE_NIX_CONFIG,
+    stub_build_problem,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +21,16 @@ def _fresh_nix_version_cache(monkeypatch):
     nix_command.nix_version.cache_clear()
     yield
     nix_command.nix_version.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _the_repository_library(monkeypatch):
+    """The library a worker names in NIXOS_FLAKE_DIR: this repository's, as localflow sets it.
+
+    Nothing finds it otherwise (Windmill's loader gives the steps no file to look beside).
+    """
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(LIBRARY))
+    monkeypatch.delenv("VENDOR_DIR", raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +57,6 @@ def workers_dir(tmp_path, monkeypatch) -> Path:
     root.mkdir()
     monkeypatch.setenv("WORKERS_DIR", str(root))
     monkeypatch.setenv("WORKER_INDEX", "0")
-    monkeypatch.delenv("NIXOS_FLAKE_DIR", raising=False)
     monkeypatch.delenv("VENDOR_DIR", raising=False)
     monkeypatch.delenv("SYSTEM_DIR", raising=False)
     # Each test is a run of its own (localflow.run_flow sets a flow job id
