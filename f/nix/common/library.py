@@ -1,50 +1,100 @@
 # py311
 # requirements:
-"""Where the nixos-flake library is on this worker.
+"""Where the nixos-flake library is on this worker, and that it is this flow's.
 
 Only the worker's environment says where: a Windmill job runs these scripts
 from copies its loader fetched into the job's directory (modules that do
 not know their file), far from any checkout of this repository. Local runners
 (localflow, dev/demo, the tests) set ``NIXOS_FLAKE_DIR`` to the repository's
 ``vendor/nixos-flake`` themselves.
+
+The flow uses no library but its own: the library declares, in
+``flow-contract.json``, the contract it keeps with this flow and its version,
+and a library that does not (upstream kdevops-ng's own, at
+``$VENDOR_DIR/nixos-flake``, has no kunit or usertests suites, no kernel
+stand-in, no bootspec extensions) is refused before nix runs.
 """
 
 import os
 from pathlib import Path
 
+from f.nix.common.atomic_files import read_json_object
 from f.nix.common.errors import LibraryError
 from f.nix.common.flake_ref import check_flake_safe_path
 from f.nix.common.windmill_env import in_windmill_job_hint, worker_variable
 
+CONTRACT_FILE = "flow-contract.json"
+CONTRACT = "nix-build-flow"
+# Raised with the library's own flow-contract.json whenever the steps come to
+# depend on something new of the library.
+CONTRACT_VERSION = 1
 WHAT_TO_SET = (
     "set NIXOS_FLAKE_DIR to the absolute path of a copy of this repository's "
     "vendor/nixos-flake on the worker"
 )
 
 
-def _location() -> tuple[Path, str]:
-    """Where to look, and the variable that said so."""
+def contract_problem(path: Path) -> str | None:
+    """What is at ``path`` when it is not a library of this flow's contract; None when it is."""
+    if not path.is_dir():
+        return "no such directory" if not path.exists() else "not a directory"
+    if not (path / "flake.nix").is_file():
+        return "a directory without flake.nix"
+    declared = read_json_object(path / CONTRACT_FILE)
+    if not declared:
+        return (
+            f"a flake without {CONTRACT_FILE}: another nixos-flake library than this flow's "
+            "(upstream kdevops-ng keeps its own at $VENDOR_DIR/nixos-flake)"
+        )
+    if declared.get("contract") != CONTRACT:
+        return (
+            f"a flake whose {CONTRACT_FILE} names the contract {declared.get('contract')!r}, "
+            f"not {CONTRACT!r}"
+        )
+    version = declared.get("version")
+    if type(version) is not int or version != CONTRACT_VERSION:
+        return (
+            f"this flow's library at contract version {version!r}, where this flow needs "
+            f"version {CONTRACT_VERSION}: install the flow and the library from the same "
+            "commit of this repository"
+        )
+    return None
+
+
+def _checked(path: Path, source: str) -> Path:
+    if not path.is_absolute():
+        raise LibraryError(f"{source}: {str(path)!r} must be an absolute path")
+    return check_flake_safe_path(Path(os.path.normpath(path)), source)
+
+
+def library_dir() -> Path:
+    """The library on this worker: ``$NIXOS_FLAKE_DIR``, else ``$VENDOR_DIR/nixos-flake``.
+
+    ``$VENDOR_DIR/nixos-flake`` only when it keeps this flow's contract; on
+    upstream kdevops-ng's workers it is their own library, and refused.
+    """
     configured = worker_variable("NIXOS_FLAKE_DIR")
     if configured:
-        return Path(configured), "NIXOS_FLAKE_DIR"
-    # Upstream kdevops-ng's workers keep their vendored trees under VENDOR_DIR.
+        path = _checked(Path(configured), "NIXOS_FLAKE_DIR")
+        problem = contract_problem(path)
+        if problem is not None:
+            raise LibraryError(
+                f"NIXOS_FLAKE_DIR: {path} is not a nixos-flake library this flow can use; "
+                f"found {problem}. {WHAT_TO_SET[0].upper()}{WHAT_TO_SET[1:]}"
+            )
+        return path
     vendor = worker_variable("VENDOR_DIR")
     if vendor:
-        return Path(vendor) / "nixos-flake", "VENDOR_DIR"
+        path = _checked(Path(vendor) / "nixos-flake", "VENDOR_DIR")
+        problem = contract_problem(path)
+        if problem is None:
+            return path
+        raise LibraryError(
+            f"NIXOS_FLAKE_DIR is not set, and $VENDOR_DIR/nixos-flake ({path}) is not a library "
+            f"this flow can use; found {problem}. {WHAT_TO_SET[0].upper()}{WHAT_TO_SET[1:]}"
+            + in_windmill_job_hint("NIXOS_FLAKE_DIR")
+        )
     raise LibraryError(
         f"NIXOS_FLAKE_DIR is not set (nor VENDOR_DIR): {WHAT_TO_SET}"
         + in_windmill_job_hint("NIXOS_FLAKE_DIR")
     )
-
-
-def library_dir() -> Path:
-    """The library on this worker: ``$NIXOS_FLAKE_DIR``, else ``$VENDOR_DIR/nixos-flake``."""
-    path, source = _location()
-    if not path.is_absolute():
-        raise LibraryError(f"{source}: {str(path)!r} must be an absolute path")
-    if not (path / "flake.nix").is_file():
-        raise LibraryError(
-            f"nixos-flake library not found: {path} ({source}) has no flake.nix; {WHAT_TO_SET}"
-            + in_windmill_job_hint("NIXOS_FLAKE_DIR")
-        )
-    return check_flake_safe_path(Path(os.path.normpath(path)), source)
