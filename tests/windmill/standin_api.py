@@ -42,6 +42,10 @@ class StandinApi:
     # (get_result_maybe's "success" and "result").
     pending_polls: int = 0
     run_success: bool = True
+    # Whether a worker has taken the pending job (get_result_maybe?get_started=true), and
+    # the tag it was queued with (jobs_u/get).
+    job_started: bool = True
+    job_tag: str = "flow"
     requests: list[Recorded] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -132,10 +136,19 @@ class StandinApi:
         if method == "POST" and path.startswith(f"{ws}/jobs/run/f/"):
             # Windmill answers 201 with the job's id as plain text.
             return HTTPStatus.CREATED, "text/plain", JOB_ID.encode()
+        if method == "GET" and path == f"{ws}/jobs_u/get/{JOB_ID}":
+            return reply({"id": JOB_ID, "type": "QueuedJob", "tag": self.job_tag})
         if method == "GET" and path == f"{ws}/jobs_u/completed/get_result_maybe/{JOB_ID}":
             if self.pending_polls > 0:
                 self.pending_polls -= 1
-                return reply({"completed": False, "success": None, "result": None, "started": None})
+                return reply(
+                    {
+                        "completed": False,
+                        "success": None,
+                        "result": None,
+                        "started": self.job_started,
+                    }
+                )
             return reply(
                 {
                     "completed": True,

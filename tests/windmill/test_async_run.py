@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -79,3 +80,48 @@ def test_missing_settings_are_named():
     )
     assert completed.returncode == 2
     assert "set WM_URL or --url, WM_WORKSPACE or --workspace, WM_TOKEN" in completed.stderr
+
+
+def test_a_job_no_worker_takes_is_named_with_its_tag(api):
+    api.pending_polls = 1000
+    api.job_started = False
+    api.job_tag = "nix"
+    completed = run(api, "--start-timeout", "0.2", "--timeout", "1")
+    assert completed.returncode == 3
+    assert (
+        f"no worker has started job {JOB_ID} after" in completed.stderr
+        and "listening to tag 'nix'" in completed.stderr
+    )
+    assert completed.stderr.count("no worker has started") == 1
+    assert f"job {JOB_ID} not started by any worker after 1 s" in completed.stderr
+    polls = api.requests_to("GET", f"/api/w/{WORKSPACE}/jobs_u/completed/get_result_maybe/{JOB_ID}")
+    assert all(poll.query == "get_started=true" for poll in polls)
+
+
+def test_a_started_job_is_not_reported_as_waiting(api):
+    api.pending_polls = 1000
+    completed = run(api, "--start-timeout", "0", "--timeout", "0.3")
+    assert completed.returncode == 3
+    assert "no worker has started" not in completed.stderr
+    assert f"job {JOB_ID} still running" in completed.stderr
+
+
+def test_interrupted_it_says_how_to_cancel_with_a_json_body(api):
+    api.pending_polls = 1000
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--poll", "0.05"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "WM_URL": api.base_url, "WM_WORKSPACE": WORKSPACE, "WM_TOKEN": TOKEN},
+    )
+    assert process.stderr is not None
+    assert f"started job {JOB_ID}" in process.stderr.readline()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    (hint,) = [line for line in stderr.splitlines() if "jobs_u/queue/cancel" in line]
+    # Windmill's cancel route takes a JSON body; without one it answers an error.
+    assert "-H 'Content-Type: application/json' -d '{}'" in hint
+    assert hint.strip().startswith("curl -X POST")
+    assert hint.endswith(f"/api/w/{WORKSPACE}/jobs_u/queue/cancel/{JOB_ID}")
+    assert TOKEN not in stderr
