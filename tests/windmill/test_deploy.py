@@ -1,8 +1,11 @@
 """The README's deploy commands, run with the real windmill-cli against a stand-in API."""
 
+import copy
 import os
+import re
 import shutil
 import subprocess
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,11 +156,147 @@ def test_a_sync_push_leaves_the_pushed_flow_alone(checkout, api):
     changes = yaml.safe_load(completed.stdout)["changes"]
     assert [c for c in changes if c["type"] != "added"] == []
 
-    # Without wmill.yaml's exclusion, the same push would delete the flow.
+    # With all of f/ synced, the same push would delete the flow.
     config = checkout / "wmill.yaml"
-    config.write_text(config.read_text().replace('  - "f/nix/build.flow/**"\n', ""))
+    settings = yaml.safe_load(config.read_text())
+    config.write_text(yaml.safe_dump({**settings, "includes": ["f/**"]}))
     completed = wmill(checkout, api, "sync", "push", "--dry-run", "--json-output")
     deleted = [
         c["path"] for c in yaml.safe_load(completed.stdout)["changes"] if c["type"] == "deleted"
     ]
     assert deleted == ["f/nix/build.flow/flow.yaml"]
+
+
+# What this repository deploys: sync's paths, and the flow `wmill flow push` puts at f/nix/build.
+OURS = ("f/nix/build/", "f/nix/common/", "f/examples/")
+FLOW = "f/nix/build"
+
+
+def ours(path: str) -> bool:
+    return path.startswith(OURS) or path.startswith(f"{FLOW}.flow/")
+
+
+def kdevops_ng_workspace(api: StandinApi) -> None:
+    """Upstream kdevops-ng's items, as its own deploy left them in the shared workspace."""
+    for folder in ("qsu", "common", "kernel"):
+        api.seed_folder(folder, owners=["u/admin"])
+    # Folder nix is kdevops-ng's too, with its own owners and permissions.
+    api.seed_folder("nix", summary="NixOS builds", owners=["u/admin"], extra_perms={"g/qsu": True})
+    build_nix = {"type": "flow", "path": FLOW, "input_transforms": {}}
+    api.seed_flow(
+        "f/qsu/bringup",
+        {
+            "summary": "Bring up a VM",
+            "value": {"modules": [{"id": "build_nix", "value": build_nix}]},
+            "schema": {"type": "object", "properties": {}},
+        },
+    )
+    api.seed_flow(
+        "f/kernel/build",
+        {
+            "summary": "Build a kernel",
+            "value": {"modules": []},
+            "schema": {"type": "object", "properties": {}},
+        },
+    )
+    api.seed_script(
+        "f/common/devshell",
+        "import os\n\n\ndef devshell_env():\n    return dict(os.environ)\n",
+        summary="",
+        description="",
+        lock="# py: 3.12\n",
+        schema={"type": "object", "properties": {}, "required": []},
+    )
+    api.seed_script(
+        "f/nix/kdevops_ng_step",
+        "def main():\n    return 1\n",
+        summary="kdevops-ng's own step beside ours",
+        description="",
+        lock="# py: 3.12\n",
+        schema={"type": "object", "properties": {}, "required": []},
+    )
+
+
+def snapshot(api: StandinApi) -> dict:
+    return copy.deepcopy({"scripts": api.scripts, "flows": api.flows, "folders": api.folders})
+
+
+def test_sync_push_lists_no_item_of_a_shared_workspace_that_is_not_ours(checkout, api):
+    kdevops_ng_workspace(api)
+    completed = wmill(checkout, api, "sync", "push", "--dry-run", "--json-output")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    changes = yaml.safe_load(completed.stdout)["changes"]
+    assert [c for c in changes if not ours(c["path"])] == []
+    assert [c for c in changes if c["type"] == "deleted"] == []
+    # Ours are all there: the dry run does list what it deploys.
+    assert {"f/nix/build/render_config.py", "f/examples/boot_imageless.flow/flow.yaml"} <= {
+        c["path"] for c in changes
+    }
+
+
+def test_sync_push_changes_and_deletes_nothing_that_is_not_ours(checkout, api):
+    """The real push, with its --yes, against a workspace that holds kdevops-ng's items."""
+    kdevops_ng_workspace(api)
+    theirs = snapshot(api)
+    completed = wmill(checkout, api, "sync", "push", "--yes")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    after = snapshot(api)
+    for kind, items in theirs.items():
+        for name, item in items.items():
+            assert after[kind].get(name) == item, (kind, name)
+    assert "f/nix/build/render_config" in api.scripts
+    # Every request that changes something is about one of our paths.
+    touched = [r.path.split(f"/api/w/{WORKSPACE}/", 1)[1] for r in api.mutations()]
+    bodies = [r.json().get("path") or r.json().get("name") for r in api.mutations() if r.body]
+    assert all(path is None or ours(path) or path == "examples" for path in bodies), bodies
+    assert not [route for route in touched if "delete" in route or "archive" in route]
+    assert not [
+        route for route in touched if "/update/" in route and not ours(route.split("/update/")[1])
+    ]
+
+
+def test_folder_push_creates_folder_nix_where_it_is_missing(checkout, api):
+    completed = wmill(checkout, api, "folder", "push", "nix")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert api.folders["nix"]["display_name"] == "nix"
+
+
+def test_readme_excludes_keep_kdevops_ngs_own_sync_off_our_paths(checkout, api, tmp_path):
+    """kdevops-ng's checkout syncs all of f/; with README's excludes it leaves ours alone."""
+    assert wmill(checkout, api, "sync", "push", "--yes").returncode == 0
+    assert wmill(checkout, api, "flow", "push", "f/nix/build", FLOW).returncode == 0
+    kdevops_ng_workspace(api)
+    theirs = tmp_path / "kdevops-ng"
+    for folder in ("qsu", "common", "kernel", "nix"):
+        (theirs / "f" / folder).mkdir(parents=True)
+        (theirs / "f" / folder / "folder.meta.yaml").write_text(
+            yaml.safe_dump({"summary": "", "display_name": folder, "owners": [], "extra_perms": {}})
+        )
+    # Its own, older f/nix/build, which our flow replaced.
+    (theirs / "f/nix/build.flow").mkdir()
+    (theirs / "f/nix/build.flow/flow.yaml").write_text(
+        yaml.safe_dump({"summary": "kdevops-ng's build", "value": {"modules": []}})
+    )
+    readme = (REPOSITORY / "README.rst").read_text()
+    (block,) = re.findall(r"::\n\n((?:    excludes:\n)(?:      [^\n]*\n)+)", readme)
+    excludes = yaml.safe_load(textwrap.dedent(block))["excludes"]
+    config = {
+        "includes": ["f/**"],
+        "excludes": excludes,
+        "skipVariables": True,
+        "skipResources": True,
+        "skipResourceTypes": True,
+        "skipSecrets": True,
+    }
+    (theirs / "wmill.yaml").write_text(yaml.safe_dump(config))
+
+    completed = wmill(theirs, api, "sync", "push", "--dry-run", "--json-output")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    changed = [c["path"] for c in yaml.safe_load(completed.stdout)["changes"]]
+    assert [path for path in changed if ours(path)] == []
+    # Without them, its sync deletes ours and pushes its flow over ours.
+    (theirs / "wmill.yaml").write_text(yaml.safe_dump({**config, "excludes": []}))
+    completed = wmill(theirs, api, "sync", "push", "--dry-run", "--json-output")
+    changed = [c["path"] for c in yaml.safe_load(completed.stdout)["changes"]]
+    assert "f/nix/build/render_config.py" in changed and "f/nix/build.flow/flow.yaml" in changed
+
