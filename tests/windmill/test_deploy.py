@@ -300,3 +300,33 @@ def test_readme_excludes_keep_kdevops_ngs_own_sync_off_our_paths(checkout, api, 
     changed = [c["path"] for c in yaml.safe_load(completed.stdout)["changes"]]
     assert "f/nix/build/render_config.py" in changed and "f/nix/build.flow/flow.yaml" in changed
 
+
+def test_a_second_sync_push_after_a_push_changes_nothing(checkout, api):
+    """Every script goes with a lock the server keeps: no dependency job, no relock, and what
+    the server answers back is what is here."""
+    completed = wmill(checkout, api, "sync", "push", "--yes")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert api.dependency_jobs == []
+    for path, script in api.scripts.items():
+        assert script["lock"] == (checkout / f"{path}.script.lock").read_text(), path
+    completed = wmill(checkout, api, "sync", "push", "--dry-run", "--json-output")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert yaml.safe_load(completed.stdout)["changes"] == []
+
+
+def test_a_relock_on_the_server_writes_the_same_locks(checkout, api):
+    """Whatever makes the server relock a script (a module deployed elsewhere with an empty
+    lock, a changed import), it relocks it from the script's own `# py311` and
+    `# requirements:` lines: the same Python and pins as the committed lock."""
+    assert wmill(checkout, api, "sync", "push", "--yes").returncode == 0
+    locks = {path: script["lock"] for path, script in api.scripts.items()}
+    # A module pushed without a lock: the server locks it, then every script that imports it.
+    errors = api.scripts["f/nix/common/errors"]
+    api.scripts["f/nix/common/errors"] = {**errors, "lock": ""}
+    api.relock("f/nix/common/errors")
+    assert {f"f/nix/build/{step}" for step in STEPS} <= set(api.dependency_jobs)
+    for path in locks:
+        api.relock(path)
+    assert {path: script["lock"] for path, script in api.scripts.items()} == locks
+    for step in STEPS:
+        assert locks[f"f/nix/build/{step}"].startswith("# py: 3.11\n"), step

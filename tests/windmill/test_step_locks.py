@@ -1,13 +1,19 @@
-"""Each step's .script.lock pins what its imports need (dev/pin-step-locks writes them)."""
+"""Each script's .script.lock pins what its imports need, and the script declares the same
+Python and pins, so that a relock on the server writes the same lock (dev/pin-step-locks
+writes both)."""
 
 import importlib.machinery
 import importlib.util
+import os
+import subprocess
+import sys
 import tomllib
 
 import pytest
 from packaging.requirements import Requirement
 
 from tests.support import REPOSITORY, STEPS
+from tests.windmill.standin_api import annotated_python, requirements_block
 
 
 def pin_step_locks():
@@ -25,15 +31,62 @@ def committed_pins(step: str) -> dict[str, str]:
     return dict(line.split("==") for line in lines if line and not line.startswith("#"))
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_a_lock_pins_every_distribution_the_step_imports_and_nothing_else(step):
+SCRIPTS = sorted(
+    str(lock.relative_to(REPOSITORY)).removesuffix(".script.lock")
+    for lock in (REPOSITORY / "f/nix").rglob("*.script.lock")
+)
+
+
+def declared_python() -> str:
+    """pyproject.toml's oldest Python: what the suite runs on."""
+    requires = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]
+    return requires["requires-python"].removeprefix(">=")
+
+
+def test_every_script_of_f_nix_is_pinned():
+    assert {f"f/nix/build/{step}" for step in STEPS} <= set(SCRIPTS)
+    assert len([s for s in SCRIPTS if s.startswith("f/nix/common/")]) > 10
+    assert pin_step_locks().scripts() == SCRIPTS
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_lock_names_its_python_and_is_never_empty(script):
+    """An empty lock makes the server lock the script itself, to PyPI's latest, and relock
+    every script that imports it; a lock without `# py:` runs on the worker's default Python
+    (windmill-labs/windmill, backend/windmill-common/src/worker.rs,
+    try_parse_locked_python_version_from_requirements)."""
+    lock = (REPOSITORY / f"{script}.script.lock").read_text()
+    assert lock.splitlines()[0] == f"# py: {declared_python()}"
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_relock_reads_the_same_python_and_pins_from_the_script(script):
+    """What the server relocks from (backend/parsers/windmill-parser-py-imports/src/lib.rs reads
+    the `# requirements:` block; the `# pyXY` annotation picks the Python) is the lock."""
+    source = (REPOSITORY / f"{script}.py").read_text()
+    lock = (REPOSITORY / f"{script}.script.lock").read_text().splitlines()
+    assert annotated_python(source) == declared_python()
+    assert requirements_block(source) == lock[1:]
+
+
+def test_the_committed_locks_and_headers_are_what_the_tool_writes():
+    completed = subprocess.run(
+        [sys.executable, str(REPOSITORY / "dev" / "pin-step-locks"), "--check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VENV": sys.prefix},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_lock_pins_every_distribution_the_script_imports_and_nothing_else(script):
     """The names, as dev/pin-step-locks derives them from the imports (versions may move on)."""
     tool = pin_step_locks()
     modules = tool.metadata.packages_distributions()
-    expected = tool.requirement_closure(
-        {modules[m][0] for m in tool.third_party(f"f/nix/build/{step}")}
-    )
-    assert set(committed_pins(step)) == set(expected)
+    expected = tool.requirement_closure({modules[m][0] for m in tool.third_party(script)})
+    lines = (REPOSITORY / f"{script}.script.lock").read_text().splitlines()[1:]
+    assert {line.split("==")[0] for line in lines} == set(expected)
 
 
 def test_steps_that_report_progress_pin_wmill_and_all_pin_pydantic():

@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """The flow's small files: replaced so that a crash leaves either the old or the new
 content, never a mix, and read back forgivingly."""
 

@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """The NixOS bootspec (RFC 0125) a toplevel carries in ``boot.json``.
 
 Besides the standard document, nixos-flake's imageless backend adds two

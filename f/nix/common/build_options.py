@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Options of the build step that nix takes as they are: caches, remote builders, jobs."""
 
 import re

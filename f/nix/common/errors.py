@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Every error the flow raises for its user to act on, in one place.
 
 Windmill reports a Python exception by its class name (``error.name``), and

@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Local paths and references as nix takes them inside flake references."""
 
 import re

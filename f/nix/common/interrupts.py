@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Make a cancelled job unwind like Ctrl-C, so leases are released and nix is stopped.
 
 A Windmill worker SIGKILLs a cancelled or timed-out Python job: nothing can

@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Lines for the job log, and an optional status line below them in a terminal.
 
 Everything goes to stderr so that stdout stays free for results. The status

@@ -1,3 +1,10 @@
+# py311
+# requirements:
+# annotated-types==0.7.0
+# pydantic==2.13.4
+# pydantic-core==2.46.4
+# typing-extensions==4.16.0
+# typing-inspection==0.4.2
 """The worker-managed SSH key, trusted in every guest beside the caller's keys.
 
 Upstream kdevops-ng keeps a host-local System workbench (``$SYSTEM_DIR``,

@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Follow nix's ``--log-format internal-json`` stream.
 
 Every stderr line nix prints is either ``@nix {json}`` or plain text. The

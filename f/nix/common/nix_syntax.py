@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Nix literals built from Python values.
 
 Every string that reaches a rendered ``.nix`` file goes through

@@ -1,3 +1,13 @@
+# py311
+# requirements:
+# anyio==4.16.0
+# certifi==2026.5.20
+# h11==0.16.0
+# httpcore==1.0.9
+# httpx==0.28.1
+# idna==3.13
+# typing-extensions==4.16.0
+# wmill==1.850.0
 """Report nix's progress: to Windmill inside a worker, as a status line in a terminal.
 
 Inside a Windmill job each report is wmill.set_progress, two HTTP requests

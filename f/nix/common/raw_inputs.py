@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """Checks on step inputs as they arrive (JSON from Windmill's form or REST API).
 
 A step's type hints are not enforced by the worker: a caller can send a

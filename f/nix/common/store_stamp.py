@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """A stamp of the local Nix store's database that changes whenever the store does.
 
 Every path that becomes valid (built, fetched, added) or is deleted (garbage

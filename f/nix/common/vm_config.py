@@ -1,3 +1,10 @@
+# py311
+# requirements:
+# annotated-types==0.7.0
+# pydantic==2.13.4
+# pydantic-core==2.46.4
+# typing-extensions==4.16.0
+# typing-inspection==0.4.2
 """The typed description of one VM's config, validated before anything is written.
 
 The ``Literal`` sets mirror the nixos-flake library's module names; a test

@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """What a Windmill worker passes a job: its own WM_* variables and WHITELIST_ENVS.
 
 Windmill's Python executor starts a job with a cleared environment: only

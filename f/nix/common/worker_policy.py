@@ -1,3 +1,5 @@
+# py311
+# requirements:
 """What the worker's administrator lets callers hand to nix.
 
 Anyone allowed to run the flow over Windmill's REST API chooses its inputs.
