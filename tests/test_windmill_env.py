@@ -68,8 +68,9 @@ def test_a_listed_but_unset_nix_state_dir_is_nix_default(in_a_job, monkeypatch):
     assert store_stamp.nix_db() == Path("/nix/var/nix/db")
 
 
-# Variables read straight from os.environ: Windmill's own, and those it always passes.
-PASSED_BY_WINDMILL = {"HOME", "PATH", "TZ"}
+# Variables read straight from os.environ: Windmill's own (WM_*, and BASE_INTERNAL_URL,
+# which its loader and client use too), and those it always passes.
+PASSED_BY_WINDMILL = {"BASE_INTERNAL_URL", "HOME", "PATH", "TZ"}
 # Read directly on purpose, each telling unset from "" itself.
 READ_DIRECTLY = {("worker_policy.py", SOURCE_ROOTS)}
 
