@@ -22,6 +22,7 @@ from tests.support import (
     render_and_lock,
     stub_nixpkgs_ref,
 )
+from tests.windmill.standin_api import JOB_ID, StandinApi
 
 pytestmark = pytest.mark.nix
 
@@ -247,3 +248,52 @@ def test_between_two_steps_no_process_holds_the_lease(workers_dir, monkeypatch):
         render_config.main(vm_name="between", test_suites=["ltp"])
     monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-a")
     lock_config.main(config_dir, nixpkgs=stub_nixpkgs_ref())
+
+
+@pytest.fixture
+def windmill(monkeypatch):
+    """A job's view of its server: the stand-in API, with the job's URL, workspace and token."""
+    api = StandinApi("kernel", "job-token").start(lifetime=60)
+    monkeypatch.setenv("BASE_INTERNAL_URL", api.base_url)
+    monkeypatch.setenv("WM_WORKSPACE", "kernel")
+    monkeypatch.setenv("WM_TOKEN", "job-token")
+    yield api
+    api.stop()
+
+
+def lease_between_steps(vm_name: str) -> Path:
+    """A fresh lease of flow run JOB_ID whose last step has ended (no process holds it)."""
+    lease = workspace_for(vm_name).lease
+    lease.parent.mkdir(parents=True, exist_ok=True)
+    lease.write_text(json.dumps({"owner": f"flow {JOB_ID}", "step": "render_config"}))
+    return lease
+
+
+def test_a_lease_of_a_flow_run_windmill_says_has_finished_is_taken_over(
+    workers_dir, windmill, monkeypatch
+):
+    """Cancelled between two steps: no process to find dead, but the server knows."""
+    lease = lease_between_steps("cancelled")
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-next")
+    render_config.main(vm_name="cancelled", test_suites=[])
+    assert json.loads(lease.read_text())["owner"] == "flow flow-next"
+    (asked,) = windmill.requests_to(
+        "GET", f"/api/w/kernel/jobs_u/completed/get_result_maybe/{JOB_ID}"
+    )
+    assert asked.headers["Authorization"] == "Bearer job-token"
+
+
+def test_a_lease_of_a_flow_run_still_running_refuses(workers_dir, windmill, monkeypatch):
+    windmill.pending_polls = 10
+    lease_between_steps("running")
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-next")
+    with pytest.raises(VmBusyError, match=f"being built by flow {JOB_ID}"):
+        render_config.main(vm_name="running", test_suites=[])
+
+
+def test_no_answer_from_windmill_is_no_proof(workers_dir, windmill, monkeypatch):
+    monkeypatch.setenv("WM_TOKEN", "a-token-the-server-refuses")
+    lease_between_steps("unknown")
+    monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-next")
+    with pytest.raises(VmBusyError, match=f"being built by flow {JOB_ID}"):
+        render_config.main(vm_name="unknown", test_suites=[])

@@ -24,8 +24,10 @@ A Windmill cancel or timeout SIGKILLs the step (no handler runs, the lease
 stays), so while a step runs the lease also names its process: host, boot,
 PID namespace, PID and the process's start time (so that a reused PID is not
 taken for it). A lease whose step process is provably gone on this machine
-is taken over at once; between two steps of a run no process holds it, and
-only STALE_AFTER applies.
+is taken over at once. Between two steps of a run no process holds it; inside
+a Windmill job the next run asks the server (with the job's own token)
+whether the holder's flow run has finished, and otherwise only STALE_AFTER
+applies.
 """
 
 import json
@@ -33,10 +35,12 @@ import os
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from f.nix.common.atomic_files import read_json_object, write_text_atomic
 from f.nix.common.errors import VmBusyError
@@ -45,6 +49,8 @@ from f.nix.common.workspace import Workspace
 
 HEARTBEAT_SECONDS = 10.0
 STALE_AFTER = 600.0
+# How long a run waits for the server's word on a holder's flow run.
+ASK_WINDMILL_SECONDS = 5.0
 
 
 @dataclass
@@ -126,6 +132,33 @@ def holder_gone(holder: dict) -> str | None:
     return None
 
 
+def flow_finished(holder: dict) -> str | None:
+    """Why Windmill says the holder's flow run has finished, or None: running, or no answer.
+
+    Asked only inside a Windmill job (its URL, workspace and token); the
+    holder's flow run id is in its owner, ``flow <WM_FLOW_JOB_ID>``.
+    """
+    owner = holder.get("owner")
+    job = owner.removeprefix("flow ") if isinstance(owner, str) else ""
+    base = os.environ.get("BASE_INTERNAL_URL") or os.environ.get("WM_BASE_URL")
+    workspace, token = os.environ.get("WM_WORKSPACE"), os.environ.get("WM_TOKEN")
+    if not (job and job != owner and base and workspace and token):
+        return None
+    url = (
+        f"{base.rstrip('/')}/api/w/{quote(workspace, safe='')}/jobs_u/completed/"
+        f"get_result_maybe/{quote(job, safe='')}"
+    )
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=ASK_WINDMILL_SECONDS) as response:
+            state = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    if isinstance(state, dict) and state.get("completed") is True:
+        return f"Windmill says its flow run {job} has finished (cancelled, failed or done)"
+    return None
+
+
 def _age(path: Path) -> float:
     try:
         return time.time() - path.stat().st_mtime
@@ -156,7 +189,7 @@ def acquire(workspace: Workspace, step: str) -> tuple[Path, bool]:
         if holder.get("owner") == owner:
             write_text_atomic(path, json.dumps({**holder, "step": step, "process": this_process()}))
             return path, shared
-        gone = holder_gone(holder)
+        gone = holder_gone(holder) or flow_finished(holder)
         if gone:
             log(f"taking over the lease of {workspace.vm_name} from {holder.get('owner')}: {gone}")
             path.unlink(missing_ok=True)
