@@ -121,3 +121,26 @@ def test_wmill_commands_in_the_readme_are_the_tested_ones():
     for line in tested:
         quoted = ", ".join(f'"{word}"' for word in line.split()[1:])
         assert quoted in source, line
+
+
+def test_readme_gives_the_retries_flow_yaml_sets():
+    """Windmill's retry ``attempts`` counts retries, not runs."""
+    text = " ".join((REPOSITORY / "README.rst").read_text().split())
+    modules = yaml.safe_load((REPOSITORY / "f/nix/build/flow.yaml").read_text())["value"]
+    words = {1: "once", 2: "twice"}
+    for module in modules["modules"]:
+        constant = (module.get("retry") or {}).get("constant")
+        if constant:
+            word, seconds = words[constant["attempts"]], constant["seconds"]
+            said = (
+                rf"``{module['id']}``(?: retries)? {word} \(({seconds} s apart|after {seconds} s)\)"
+            )
+            assert re.search(said, text), said
+
+
+def test_readme_cancels_with_a_json_body():
+    (block,) = [b for b in literal_blocks(windmill_section()) if "jobs_u/queue/cancel" in b]
+    argv = shlex.split(block.replace("\\\n", " "))
+    assert argv[:3] == ["curl", "-X", "POST"]
+    assert argv[argv.index("-d") + 1] == "{}"
+    assert "Content-Type: application/json" in argv
