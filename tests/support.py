@@ -241,3 +241,31 @@ def logged_commands(log: str) -> list[str]:
             continue
         continuing = line.endswith(" \\")
     return commands
+
+
+def wait_for_build_to_start(process: subprocess.Popen) -> None:
+    """Read ``process``'s stderr until nix starts building the stub's toplevel."""
+    import pytest
+
+    for line in process.stderr or ():
+        if line.startswith("building '") and "nixos-system-stub" in line:
+            return
+    pytest.fail("the build never started")
+
+
+def start_build_step(config_dir: str, env: dict | None = None, **popen) -> subprocess.Popen:
+    """build_closure in a process of its own, as a worker runs a step, once nix is building."""
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from f.nix.build import build_closure; build_closure.main({config_dir!r})",
+        ],
+        cwd=REPOSITORY,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **popen,
+    )
+    wait_for_build_to_start(build)
+    return build

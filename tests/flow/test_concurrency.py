@@ -4,7 +4,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -20,7 +19,9 @@ from tests.support import (
     flow_inputs,
     localflow_argv,
     render_and_lock,
+    start_build_step,
     stub_nixpkgs_ref,
+    wait_for_build_to_start,
 )
 from tests.windmill.standin_api import JOB_ID, StandinApi
 
@@ -46,13 +47,6 @@ def slow_inputs(vm_name: str) -> dict:
         extra_packages=["stubSlowBuild", unique],
         nixpkgs=stub_nixpkgs_ref(),
     )
-
-
-def wait_for_build_to_start(process: subprocess.Popen) -> None:
-    for line in process.stderr:
-        if line.startswith("building '") and "nixos-system-stub" in line:
-            return
-    pytest.fail("the first run never started building")
 
 
 def test_second_run_on_the_same_vm_fails_at_once_and_others_proceed(workers_dir):
@@ -147,22 +141,9 @@ def test_two_subflow_runs_of_one_parent_do_not_share_a_vm(workers_dir, monkeypat
         render_config.main(vm_name="twice", test_suites=["ltp"])
 
 
-def start_build_step(config_dir: str, flow_job: str, **popen) -> subprocess.Popen:
-    """build_closure in a process of its own, as a worker runs a step, once nix is building."""
-    build = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"from f.nix.build import build_closure; build_closure.main({config_dir!r})",
-        ],
-        cwd=REPOSITORY,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "WM_FLOW_JOB_ID": flow_job},
-        **popen,
-    )
-    wait_for_build_to_start(build)
-    return build
+def start_step_of_flow(config_dir: str, flow_job: str, **popen) -> subprocess.Popen:
+    """build_closure as a step of the flow run ``flow_job``, once nix is building."""
+    return start_build_step(config_dir, {**os.environ, "WM_FLOW_JOB_ID": flow_job}, **popen)
 
 
 def slow_config(vm_name: str) -> str:
@@ -177,7 +158,7 @@ def test_a_lease_whose_step_was_sigkilled_is_taken_over_at_once(workers_dir, mon
     """Windmill's cancel and timeout SIGKILL the step: no handler runs, the lease stays."""
     config_dir = slow_config("killed")
     lease = workspace_for(Path(config_dir).name).lease
-    build = start_build_step(config_dir, "flow-killed")
+    build = start_step_of_flow(config_dir, "flow-killed")
     assert json.loads(lease.read_text())["owner"] == "flow flow-killed"
     build.send_signal(signal.SIGKILL)
     build.wait(timeout=30)
@@ -192,7 +173,7 @@ def test_a_lease_whose_step_was_sigkilled_is_taken_over_at_once(workers_dir, mon
 
 def test_a_live_step_still_holds_its_lease(workers_dir, monkeypatch):
     config_dir = slow_config("alive")
-    build = start_build_step(config_dir, "flow-alive")
+    build = start_step_of_flow(config_dir, "flow-alive")
     try:
         monkeypatch.setenv("WM_FLOW_JOB_ID", "flow-other")
         with pytest.raises(VmBusyError, match=r"being built by flow flow-alive \(step build_clo"):
@@ -205,7 +186,7 @@ def test_a_live_step_still_holds_its_lease(workers_dir, monkeypatch):
 def test_sigint_unwinds_a_step_even_when_it_was_started_ignoring_sigint(workers_dir):
     """MAX_WAIT_FOR_SIGINT > 0: the worker sends SIGINT first; the step releases its lease."""
     config_dir = slow_config("interrupted")
-    build = start_build_step(
+    build = start_step_of_flow(
         config_dir,
         "flow-interrupted",
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),

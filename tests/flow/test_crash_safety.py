@@ -14,7 +14,14 @@ import pytest
 from f.nix.build import build_closure, lock_config, render_config
 from f.nix.common.config_generations import KEEP_GENERATIONS
 from f.nix.common.workspace import workspace_for
-from tests.support import REPOSITORY, child_pids, process_ended, run_steps, stub_nixpkgs_ref
+from tests.support import (
+    REPOSITORY,
+    child_pids,
+    process_ended,
+    run_steps,
+    start_build_step,
+    stub_nixpkgs_ref,
+)
 
 pytestmark = pytest.mark.nix
 
@@ -123,21 +130,7 @@ def test_a_killed_build_leaves_the_last_good_closure(workers_dir, signal_number)
     slow = ["stubSlowBuild", f"unique{uuid.uuid4().hex}"]
     render_config.main(vm_name="slow", test_suites=[], extra_packages=slow)
     lock_config.main(first["config_dir"], nixpkgs=stub_nixpkgs_ref())
-    build = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"from f.nix.build import build_closure; build_closure.main({first['config_dir']!r})",
-        ],
-        cwd=REPOSITORY,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for line in build.stderr:
-        if line.startswith("building '") and "nixos-system-stub" in line:
-            break
-    else:
-        pytest.fail("the build never started")
+    build = start_build_step(first["config_dir"])
     (nix,) = child_pids(build.pid)
     build.send_signal(signal_number)  # the step alone: SIGKILL runs none of its cleanup
     build.wait(timeout=30)
