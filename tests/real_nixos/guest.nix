@@ -71,6 +71,25 @@ in
     enable = config.nix.enable;
   };
 
+  # The consoles: who getty logs in, the serial gettys the guest starts, and
+  # whether root has a password anywhere.
+  console = {
+    autologinUser = config.services.getty.autologinUser;
+    serialGetty = lib.mapAttrs (_: unit: { inherit (unit) wantedBy overrideStrategy; }) (
+      lib.filterAttrs (name: _: lib.hasPrefix "serial-getty@" name && name != "serial-getty@") (
+        enabled config.systemd.services
+      )
+    );
+    serialGettyExecStart = config.systemd.services."serial-getty@".serviceConfig.ExecStart;
+    rootPassword = lib.any (v: v != null) [
+      config.users.users.root.password
+      config.users.users.root.hashedPassword
+      config.users.users.root.initialPassword
+      config.users.users.root.initialHashedPassword
+      config.users.users.root.hashedPasswordFile
+    ];
+  };
+
   users = lib.mapAttrs (_: user: {
     inherit (user) isNormalUser extraGroups home;
     keys = user.openssh.authorizedKeys.keys;

@@ -183,6 +183,21 @@ def test_ssh_takes_keys_only(guest):
     assert ssh["PermitRootLogin"] == "prohibit-password"
 
 
+def test_root_gets_a_shell_on_the_host_side_consoles_and_no_password(guest):
+    console = guest.config["console"]
+    # hvc0 and ttyS0, whatever the kernel command line names.
+    assert set(console["serialGetty"]) >= {"serial-getty@hvc0", "serial-getty@ttyS0"}
+    for unit in console["serialGetty"].values():
+        assert "getty.target" in unit["wantedBy"]
+        # Extends the template (its agetty command); a unit of its own would not.
+        assert unit["overrideStrategy"] == "asDropin"
+    assert console["autologinUser"] == "root"
+    assert any("--autologin root" in line for line in console["serialGettyExecStart"])
+    # Nothing on the network takes a password: root has none, SSH is key-only.
+    assert console["rootPassword"] is False
+    assert guest.config["ssh"]["PasswordAuthentication"] is False
+
+
 def test_the_guest_cannot_write_the_host_store(guest):
     assert {"ro", "nosuid", "nodev"} <= set(guest.config["fileSystems"]["/nix/store"]["options"])
     assert guest.config["nix"]["enable"] is False

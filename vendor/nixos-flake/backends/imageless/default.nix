@@ -10,6 +10,7 @@
     ./initrd.nix
     ./boot-loader.nix
     ./ssh.nix
+    ./console.nix
     ./nix.nix
     ./bootspec.nix
     ./system.nix
