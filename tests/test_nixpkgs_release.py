@@ -12,6 +12,7 @@ from f.nix.common.flake_lock import NIXPKGS_INPUT, pinned, read_lock
 from f.nix.common.nix_command import NixVersion
 from f.nix.common.nixpkgs_release import (
     check_pinned_release,
+    older_than,
     oldest_supported,
     release_of,
     source_store_path,
@@ -54,6 +55,14 @@ def test_release_of_a_tree(tmp_path, text, release):
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / ".version").write_text(text)
     assert release_of(tmp_path) == release
+
+
+@pytest.mark.parametrize(
+    ("release", "older"),
+    [("24.05", True), ("25.11", True), ("26.05", False), ("26.11", False), ("100.01", False)],
+)
+def test_releases_compare_by_year_then_month(release, older):
+    assert older_than(release, "26.05") is older
 
 
 def test_release_of_a_tree_without_lib_version(tmp_path):

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from f.nix.common.nix_command import NixVersion, nix_argv
-from f.nix.common.nixpkgs_release import NIX_FOR_SUPPORTED_NIXPKGS, oldest_supported, release_of
+from f.nix.common.nixpkgs_release import (
+    NIX_FOR_SUPPORTED_NIXPKGS,
+    older_than,
+    oldest_supported,
+    release_of,
+)
 from tests import support
 
 WRAPPER = Path(__file__).resolve().parent / "wrapper"
@@ -86,7 +91,7 @@ def wrap_tree(value: str, directory: Path) -> Tree:
         )
     reference = tree_reference(value)
     release = tree_release(value, reference)
-    if NixVersion.parse(release) < NixVersion.parse(oldest):
+    if older_than(release, oldest):
         raise ValueError(
             f"NIXPKGS={value} is nixpkgs {release}; the library supports {oldest} and newer "
             "(vendor/nixos-flake/nixpkgs-support.json)"

@@ -94,9 +94,14 @@ def release_of(tree: Path) -> str | None:
     return found.group(0) if found else None
 
 
-def _as_tuple(release: str) -> tuple[int, int]:
-    major, minor = _RELEASE.match(release).groups()  # type: ignore[union-attr]
-    return int(major), int(minor)
+def older_than(release: str, oldest: str) -> bool:
+    """Whether nixpkgs ``release`` ("24.05") comes before ``oldest`` ("26.05")."""
+
+    def as_tuple(text: str) -> tuple[int, int]:
+        major, minor = _RELEASE.match(text).groups()  # type: ignore[union-attr]
+        return int(major), int(minor)
+
+    return as_tuple(release) < as_tuple(oldest)
 
 
 def check_pinned_release(
@@ -121,7 +126,7 @@ def check_pinned_release(
     if release is None:
         return None
     oldest = oldest_supported(library)
-    if _as_tuple(release) < _as_tuple(oldest):
+    if older_than(release, oldest):
         raise FlowInputError(
             f"lock.nixpkgs: {flake_url(locked)!r} is nixpkgs {release}, which is not allowed; "
             f"the nixos-flake library needs nixpkgs {oldest} or newer. Give a newer nixpkgs, or "
