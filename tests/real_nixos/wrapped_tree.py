@@ -11,13 +11,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from f.nix.common.nix_command import NixVersion, nix_argv
-from f.nix.common.nixpkgs_release import (
-    NIX_FOR_SUPPORTED_NIXPKGS,
-    older_than,
-    oldest_supported,
-    release_of,
-)
+from f.nix.common.nix_command import NIX_FOR_SUPPORTED_NIXPKGS, NixVersion, nix_argv
+from f.nix.common.nixpkgs_release import older_than, oldest_supported, release_of
 from tests import support
 
 WRAPPER = Path(__file__).resolve().parent / "wrapper"

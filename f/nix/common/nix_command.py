@@ -62,6 +62,10 @@ class NixVersion:
 # `nix flake update [--flake REF] INPUT...` replaced `nix flake lock --update-input`.
 FLAKE_UPDATE_SINCE = NixVersion(2, 19)
 MINIMUM = NixVersion(2, 4)
+# What nixpkgs 25.05 and later ask (lib/minfeatures.nix); the library supports
+# none older than 26.05, so a real build needs it, while the flow itself runs
+# from MINIMUM on (the offline tests use Debian 12's 2.8 with a stub nixpkgs).
+NIX_FOR_SUPPORTED_NIXPKGS = NixVersion(2, 18)
 
 
 # Where a multi-user Nix installation keeps its tools; upstream kdevops-ng's default NIX_BIN.
@@ -102,8 +106,11 @@ def nix_executable() -> str:
         return str(default)
     looked.append(f"the default profile ({default})")
     raise NixNotFoundError(
-        "nix not found; looked in " + ", ".join(looked) + ". Install Nix 2.4 or newer "
-        "(Debian/Ubuntu: `apt-get install nix-bin`; elsewhere see https://nixos.org/download) "
+        "nix not found; looked in "
+        + ", ".join(looked)
+        + f". Install Nix {NIX_FOR_SUPPORTED_NIXPKGS} or newer, which the library's NixOS "
+        "needs (Debian 13: `apt-get install nix-bin`; Debian 12's is 2.8, too old; elsewhere "
+        "see https://nixos.org/download) "
         "and set NIX_BIN to the directory that holds nix (in a Windmill worker list NIX_BIN "
         "in WHITELIST_ENVS too), or put nix on the worker's PATH."
     )

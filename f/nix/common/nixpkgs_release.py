@@ -30,12 +30,9 @@ from pathlib import Path
 from f.nix.common.atomic_files import read_json_object
 from f.nix.common.errors import FlowInputError, LibraryError, NixNotFoundError
 from f.nix.common.flake_lock import flake_url
-from f.nix.common.nix_command import NixVersion
+from f.nix.common.nix_command import NIX_FOR_SUPPORTED_NIXPKGS, NixVersion
 
 SUPPORT_FILE = "nixpkgs-support.json"
-# nixpkgs 25.05 and later refuse an older Nix (lib/minfeatures.nix), and the
-# library supports none older than 26.05.
-NIX_FOR_SUPPORTED_NIXPKGS = NixVersion(2, 18)
 STORE_DIR = Path("/nix/store")
 _RELEASE = re.compile(r"(\d+)\.(\d+)")
 # Nix's own base-32 alphabet (no e, o, t, u).
