@@ -22,7 +22,7 @@ from suite_runner.suite import PrepareError
 from suite_runner.suites import SUITES
 from suite_runner.suites.fstests import Fstests
 
-from tests.support import LIBRARY
+from tests.support import LIBRARY, REPOSITORY
 
 RUNNER = LIBRARY / "pkgs" / "suite-runner"
 RELEASE = "6.18.0-test"
@@ -137,6 +137,172 @@ def test_kernel_config_says_where_it_looked_and_what_to_do_when_there_is_none(gu
     assert f"no kernel config found for {RELEASE}" in completed.stderr
     assert f"/lib/modules/{RELEASE}/config" in completed.stderr
     assert "CONFIG_IKCONFIG_PROC=y" in completed.stderr
+
+
+# kdevops-ng's kernel flow as it is: f/kernel/install_modules.py main() runs
+# `make modules_install INSTALL_MOD_PATH=<destdir>` (which leaves `build`, an
+# absolute link to the build tree) and adds `source`, a link to the worktree;
+# it copies no .config. f/kernel/publish.py main() adds a copy of
+# lib/modules/<release> to the store as kernel-<release>, without both links,
+# and the flow's manifest hands that store copy to f/qsu as `modules`.
+# f/kernel/publish_devel.py main() adds the build tree's *.h, *.c and *.cmd
+# as kernel-devel-<release>. The guest mounts the host's whole /nix/store.
+
+UPSTREAM_RELEASE = "7.1.0-rc7-vanilla-3f2a9c1d0b7e"
+UPSTREAM_AUTOCONF = """\
+/*
+ * Automatically generated file; DO NOT EDIT.
+ * Linux/x86 7.1.0-rc7 Kernel Configuration
+ */
+#define CONFIG_XFS_FS_MODULE 1
+#define CONFIG_BLK_DEV_ZONED 1
+#define CONFIG_LSM "landlock,lockdown,yama"
+#define CONFIG_HZ 1000
+#define CONFIG_PHYSICAL_START 0x1000000
+#define CONFIG_LOCALVERSION "-vanilla-3f2a9c1d0b7e"
+"""
+
+
+def upstream_modules_tree(modules: Path) -> None:
+    """What make modules_install leaves in <INSTALL_MOD_PATH>/lib/modules/<release>."""
+    tree = modules / UPSTREAM_RELEASE
+    (tree / "kernel/fs/xfs").mkdir(parents=True)
+    (tree / "kernel/fs/xfs/xfs.ko").write_bytes(b"\x7fELF")
+    for name in ("modules.dep", "modules.order", "modules.builtin", "modules.alias"):
+        (tree / name).write_text("")
+
+
+def upstream_published_kernel(guest: Guest, devel: bool) -> None:
+    """The store copies publish and publish_devel make; /lib/modules is the first one's."""
+    run_layer = f"/nix/store/0a1b2c3d-kernel-{UPSTREAM_RELEASE}"
+    for name in (f"bzImage-{UPSTREAM_RELEASE}", f"System.map-{UPSTREAM_RELEASE}"):
+        guest.write(f"{run_layer}/boot/{name}", "")
+    upstream_modules_tree(guest.path(f"{run_layer}/lib/modules"))
+    guest.path("/lib").mkdir(exist_ok=True)
+    guest.path("/lib/modules").symlink_to(guest.path(f"{run_layer}/lib/modules"))
+    guest.write("/nix/store/9f8e7d6c-hello-2.12/bin/hello", "")
+    if devel:
+        devel_layer = f"/nix/store/4e5f6a7b-kernel-devel-{UPSTREAM_RELEASE}"
+        guest.write(f"{devel_layer}/include/generated/autoconf.h", UPSTREAM_AUTOCONF)
+        guest.write(f"{devel_layer}/include/generated/utsrelease.h", "")
+        guest.write(f"{devel_layer}/fs/xfs/.xfs_super.o.cmd", "")
+
+
+def test_upstreams_published_kernel_gets_a_config_derived_from_its_devel_layer(guest):
+    upstream_published_kernel(guest, devel=True)
+    modules = guest.path(f"/lib/modules/{UPSTREAM_RELEASE}")
+    assert not (modules / "build").exists() and not (modules / "config").exists()
+
+    completed = guest.run(
+        "--link", module="suite_runner.kconfig_main", SUITE_RUN_RELEASE=UPSTREAM_RELEASE
+    )
+    assert completed.returncode == 0, completed.stderr
+    boot = guest.path(f"/boot/config-{UPSTREAM_RELEASE}")
+    assert completed.stdout.strip() == str(boot)
+    header = f"/nix/store/4e5f6a7b-kernel-devel-{UPSTREAM_RELEASE}/include/generated/autoconf.h"
+    assert f"kernel-config: derived {boot} from {header}" in completed.stderr
+    lines = boot.read_text().splitlines()
+    assert lines[0] == f"# Derived by kernel-config from {header}"
+    assert lines[2:] == [
+        "CONFIG_XFS_FS=m",
+        "CONFIG_BLK_DEV_ZONED=y",
+        'CONFIG_LSM="landlock,lockdown,yama"',
+        "CONFIG_HZ=1000",
+        "CONFIG_PHYSICAL_START=0x1000000",
+        'CONFIG_LOCALVERSION="-vanilla-3f2a9c1d0b7e"',
+    ]
+
+    # A unit started after kernel-config.service hands it to its suite.
+    blktests_tree(guest, 'echo "KCONFIG_PATH=$KCONFIG_PATH"\n')
+    run = guest.run(
+        "blktests", "block", "--results", "/var/lib/blktests", SUITE_RUN_RELEASE=UPSTREAM_RELEASE
+    )
+    assert f"suite-run: kernel config: {boot}" in run.stdout
+    assert f"KCONFIG_PATH={boot}" in run.stdout
+
+
+def test_upstreams_kernel_without_its_devel_layer_has_each_unit_say_what_to_add(guest):
+    # A kernel fetched from a peer (f/kernel/fetch_identity.py) brings its run
+    # layer only.
+    upstream_published_kernel(guest, devel=False)
+    completed = guest.run(
+        "--link", module="suite_runner.kconfig_main", SUITE_RUN_RELEASE=UPSTREAM_RELEASE
+    )
+    assert completed.returncode == 1
+    assert not guest.path(f"/boot/config-{UPSTREAM_RELEASE}").exists()
+    blktests_tree(guest, "exit 0\n")
+    run = guest.run(
+        "blktests", "block", "--results", "/var/lib/blktests", SUITE_RUN_RELEASE=UPSTREAM_RELEASE
+    )
+    for said in (completed.stderr, run.stdout):
+        assert f"no kernel config found for {UPSTREAM_RELEASE}" in said
+        assert f"/lib/modules/{UPSTREAM_RELEASE}/build/.config" in said
+        assert f"/nix/store/*-kernel-devel-{UPSTREAM_RELEASE}/" in said
+        assert (
+            f"The kernel side must add one of: its .config copied to lib/modules/"
+            f"{UPSTREAM_RELEASE}/config in the modules tree it shares as /lib/modules "
+            "(after make modules_install), or CONFIG_IKCONFIG=y and CONFIG_IKCONFIG_PROC=y"
+        ) in said
+
+
+def test_upstreams_unpublished_modules_tree_leads_to_the_build_tree_only_through_a_share(
+    guest, tmp_path
+):
+    # installation.install off: no publish, so `modules` is the worker's
+    # destdir, and its `build` link names the build tree by its host path,
+    # which the guest reaches only through the home share (same path).
+    linux = tmp_path / "home/kdevops/kdevops-ng/workbench/workers/0000/main/linux"
+    (linux / "build").mkdir(parents=True)
+    (linux / "build/.config").write_text("CONFIG_XFS_FS=m\n")
+    destdir_modules = linux / "destdir/lib/modules"
+    upstream_modules_tree(destdir_modules)
+    (destdir_modules / UPSTREAM_RELEASE / "build").symlink_to(linux / "build")
+    (destdir_modules / UPSTREAM_RELEASE / "source").symlink_to(linux)
+    guest.path("/lib").mkdir()
+    guest.path("/lib/modules").symlink_to(destdir_modules)
+
+    shared = guest.run(module="suite_runner.kconfig_main", SUITE_RUN_RELEASE=UPSTREAM_RELEASE)
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.strip() == str(
+        guest.path(f"/lib/modules/{UPSTREAM_RELEASE}/build/.config")
+    )
+
+    (linux / "build").rename(linux / "build.unshared")
+    unshared = guest.run(module="suite_runner.kconfig_main", SUITE_RUN_RELEASE=UPSTREAM_RELEASE)
+    assert unshared.returncode == 1
+    assert f"no kernel config found for {UPSTREAM_RELEASE}" in unshared.stderr
+
+
+def test_the_readme_line_for_upstreams_install_step_puts_the_config_where_the_guest_looks(
+    guest, tmp_path
+):
+    text = (REPOSITORY / "README.rst").read_text()
+    (line,) = [
+        line.strip()
+        for line in text.splitlines()
+        if line.startswith("    (modules / (build / ") and "kernel.release" in line
+    ]
+    # install_modules.main()'s names: build, the O= tree kbuild wrote the
+    # release into; modules, <destdir>/lib/modules after modules_install.
+    build = tmp_path / "linux/build"
+    (build / "include/config").mkdir(parents=True)
+    (build / "include/config/kernel.release").write_text(f"{UPSTREAM_RELEASE}\n")
+    (build / ".config").write_text("CONFIG_XFS_FS=m\n# CONFIG_IKCONFIG is not set\n")
+    modules = tmp_path / "linux/destdir/lib/modules"
+    upstream_modules_tree(modules)
+    exec(line, {"build": build, "modules": modules})
+    # publish's store copy of lib/modules/<release> keeps the file.
+    guest.path("/lib").mkdir()
+    guest.path("/lib/modules").symlink_to(modules)
+
+    completed = guest.run(
+        "--link", module="suite_runner.kconfig_main", SUITE_RUN_RELEASE=UPSTREAM_RELEASE
+    )
+    assert completed.returncode == 0, completed.stderr
+    config = guest.path(f"/lib/modules/{UPSTREAM_RELEASE}/config")
+    assert completed.stdout.strip() == str(config)
+    assert config.read_text() == (build / ".config").read_text()
+    assert guest.path(f"/boot/config-{UPSTREAM_RELEASE}").resolve() == config.resolve()
 
 
 # What every run says first, and where results go

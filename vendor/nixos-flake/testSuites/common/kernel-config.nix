@@ -1,10 +1,13 @@
 # Makes the booted kernel's build configuration visible to the suites. The
-# external kernel's build side copies its .config to
+# external kernel's build side should copy its .config to
 # /lib/modules/<release>/config (the host's modules share); at boot,
 # `kernel-config --link` links /boot/config-<release> to it (blktests looks
 # only there and in /proc/config.gz), and login shells get KCONFIG_PATH
-# (LTP, fstests). suite-run finds it the same way for the units, and says so
-# at the start of every run when there is none.
+# (LTP, fstests). With no config anywhere, it derives /boot/config-<release>
+# from the autoconf.h of a kernel-devel-<release> tree in the mounted store
+# (kdevops-ng publishes one). suite-run finds it the same way for the units,
+# and says at the start of every run what the kernel side must add when
+# there is none.
 { lib, pkgs, ... }:
 
 {
@@ -12,7 +15,7 @@
     environment.systemPackages = [ pkgs.suite-runner ];
 
     systemd.services.kernel-config = {
-      description = "Link the booted kernel's .config to /boot/config-<release>";
+      description = "Link or derive the booted kernel's config at /boot/config-<release>";
       wantedBy = [ "multi-user.target" ];
       after = [ "local-fs.target" ];
       serviceConfig = {
