@@ -20,8 +20,10 @@ from suite_runner import cli, results, tools
 from suite_runner.host import Host
 from suite_runner.suite import PrepareError
 from suite_runner.suites import SUITES
+from suite_runner.suites import fstests as fstests_suite
 from suite_runner.suites.fstests import Fstests
 
+from tests import kdevops_fstests
 from tests.support import LIBRARY, REPOSITORY
 
 RUNNER = LIBRARY / "pkgs" / "suite-runner"
@@ -82,11 +84,11 @@ class Guest:
         )
 
     def only_run(self, results_dir: str) -> Path:
-        """The one run filed for RELEASE (selftests keep their tree beside the runs)."""
+        """The one run filed for RELEASE (beside the runs: selftests' tree, fstests' results)."""
         (run_dir,) = [
             path
             for path in self.path(results_dir).joinpath(RELEASE).iterdir()
-            if path.name != "tree"
+            if path.name not in ("tree", "results")
         ]
         return run_dir
 
@@ -425,18 +427,37 @@ def test_an_unknown_suite_is_refused_with_the_known_ones(guest):
 # fstests
 
 
+# What ./check does that the runner relies on: it reads HOST_OPTIONS, files
+# a section's results under $RESULT_BASE/<section>/, writes the xunit
+# report there and says so (common/report), and ends with its summary.
 FSTESTS_CHECK = """
+section=$2
 echo "check $* RESULT_BASE=$RESULT_BASE HOST_OPTIONS=$HOST_OPTIONS"
-mkdir -p "$RESULT_BASE/nfs"
-echo '<testsuite/>' > "$RESULT_BASE/nfs/result.xml"
-echo "SECTION       -- nfs"
+mkdir -p "$RESULT_BASE/$section"
+cat > "$RESULT_BASE/$section/result.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="xfstests" failures="1" skipped="1" tests="3">
+  <testcase classname="xfstests.nfs" name="generic/001" time="2"></testcase>
+  <testcase classname="xfstests.nfs" name="generic/002" time="1">
+    <failure message="- output mismatch" type="TestFail" />
+  </testcase>
+  <testcase classname="xfstests.nfs" name="generic/003" time="0">
+    <skipped message="not suitable for this filesystem type" />
+  </testcase>
+</testsuite>
+XML
+echo "SECTION       -- $section"
 echo "generic/001 3s ...  2s"
 echo "Ran: generic/001 generic/002 generic/003"
 echo "Not run: generic/003"
 echo "Failures: generic/002"
 echo "Failed 1 of 3 tests"
+echo "Xunit report: $RESULT_BASE/$section/result.xml"
 exit 1
 """
+
+# nixpkgs' xfstests-check: ./check from a scratch tree, RESULT_BASE=$PWD/results.
+XFSTESTS_CHECK_WRAPPER = 'export RESULT_BASE="$(pwd)/results"\nexec "$SUITE_RUN_ROOT{check}" "$@"\n'
 
 LOCAL_CONFIG = """\
 # common to every section
@@ -457,30 +478,96 @@ SCRATCH_MNT=/mnt/nfs-scratch
 """
 
 
-def fstests_tree(guest: Guest) -> None:
-    guest.write("/var/lib/xfstests/check", "#!/bin/sh\n" + FSTESTS_CHECK, 0o755)
-    guest.write("/var/lib/xfstests/local.config", LOCAL_CONFIG)
+def fstests_tree(guest: Guest, check: str = FSTESTS_CHECK) -> None:
+    """The tree where the fstests module links it, the wrapper, and a config on the share."""
+    guest.write(kdevops_fstests.GUEST_CHECK, "#!/bin/sh\n" + check, 0o755)
+    guest.tool("xfstests-check", XFSTESTS_CHECK_WRAPPER.format(check=kdevops_fstests.GUEST_CHECK))
+    guest.write(f"{kdevops_fstests.GUEST_STATE_DIR}/local.config", LOCAL_CONFIG)
 
 
-def test_fstests_creates_the_sections_mount_points_and_files_checks_results(guest):
+def check_env(text: str) -> dict[str, str]:
+    """An EnvironmentFile's assignments, as systemd reads one without quotes."""
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+
+
+def test_fstests_runs_as_kdevops_ngs_fstests_flows_drive_it(guest):
+    """Their render_config's check.env on the share; collect's report path; our summary."""
+    share = kdevops_fstests.GUEST_STATE_DIR
     fstests_tree(guest)
-    completed = guest.run(
-        "fstests", "nfs", "--results", "/var/lib/xfstests", FSTESTS_CHECK_ARGS="-g quick"
-    )
+    guest.share(share)
+    env_file = guest.write(f"{share}/check.env", kdevops_fstests.check_env("-g quick -R xunit"))
+    # The unit's own Environment=, which the EnvironmentFile overrides.
+    unit_env = {"XFSTESTS_CHECK_ARGS": "-g auto"} | check_env(env_file.read_text())
+    completed = guest.run("fstests", "nfs", "--results", share, **unit_env)
     assert completed.returncode == 1, completed.stderr
-    run_dir = guest.only_run("/var/lib/xfstests")
+    results = guest.path(share) / RELEASE / "results"
+    # One -R xunit: twice would file every test twice in the report.
+    assert (
+        f"check -s nfs -g quick -R xunit RESULT_BASE={results} "
+        f"HOST_OPTIONS={guest.path(share)}/local.config"
+    ) in completed.stdout
+    report = guest.path(str(kdevops_fstests.section_report(RELEASE, "nfs")))
+    assert report.is_file()
+    run_dir = guest.only_run(share)
+    assert run_dir.parent == results.parent and run_dir.name != "results"
+    summary = summary_of(run_dir)
+    assert summary["tests"] == {
+        "generic/001": "passed",
+        "generic/002": "failed",
+        "generic/003": "skipped",
+    }
+    assert summary["results_on_host"] is True
+    assert (run_dir / "result.xml").read_text() == report.read_text()
+
+
+def test_fstests_without_a_check_env_runs_the_modules_config_and_arguments(guest):
+    fstests_tree(guest)
+    guest.path("/var/lib/xfstests/local.config").unlink()
+    guest.write("/etc/xfstests/local.config", LOCAL_CONFIG)
+    completed = guest.run("fstests", "nfs", "--results", "/var/lib/xfstests")
+    assert completed.returncode == 1, completed.stderr
+    assert "check -s nfs -R xunit -g auto RESULT_BASE=" in completed.stdout
+    assert f"HOST_OPTIONS={guest.path('/etc/xfstests/local.config')}" in completed.stdout
     assert "suite-run: created TEST_DIR=/mnt/nfs-test" in completed.stdout
     assert "suite-run: created SCRATCH_MNT=/mnt/nfs-scratch" in completed.stdout
     assert guest.path("/mnt/nfs-test").is_dir() and guest.path("/mnt/nfs-scratch").is_dir()
-    assert (
-        f"check -s nfs -R xunit -g quick RESULT_BASE={run_dir} "
-        f"HOST_OPTIONS={guest.path('/var/lib/xfstests/local.config')}"
-    ) in completed.stdout
-    assert (run_dir / "nfs" / "result.xml").is_file()
+
+
+def test_fstests_statuses_come_from_the_report_of_this_run_only(guest):
+    """A report an earlier run left, which this run does not name, is not read."""
+    no_report = FSTESTS_CHECK.replace('echo "Xunit report: $RESULT_BASE/$section/result.xml"\n', "")
+    fstests_tree(guest, no_report)
+    stale = guest.write(
+        str(kdevops_fstests.section_report(RELEASE, "nfs")),
+        '<testsuite><testcase name="generic/999"/></testsuite>',
+    )
+    completed = guest.run("fstests", "nfs", "--results", "/var/lib/xfstests")
+    assert completed.returncode == 1, completed.stderr
+    run_dir = guest.only_run("/var/lib/xfstests")
+    # check's closing lines instead: what it ran, skipped and failed.
     assert summary_of(run_dir)["tests"] == {
         "generic/001": "passed",
         "generic/002": "failed",
         "generic/003": "skipped",
+    }
+    assert not (run_dir / "result.xml").exists()
+    assert stale.is_file()
+
+
+def test_fstests_reads_every_pass_of_an_iterated_run(tmp_path):
+    """check -i N: one testcase per test and pass."""
+    report = tmp_path / "result.xml"
+    report.write_text(
+        "<testsuite>"
+        '<testcase name="a"/><testcase name="a"><failure message="x"/></testcase>'
+        '<testcase name="b"><skipped/></testcase><testcase name="b"/>'
+        '<testcase name="c"><skipped/></testcase><testcase name="c"><skipped/></testcase>'
+        "</testsuite>"
+    )
+    assert fstests_suite.xunit_statuses(report) == {"a": "failed", "b": "passed", "c": "skipped"}
+    assert fstests_suite.reports_asked(["-g", "auto", "-R", "xunit-quiet,xunit"]) == {
+        "xunit-quiet",
+        "xunit",
     }
 
 
@@ -496,12 +583,19 @@ def test_fstests_names_what_a_section_lacks(guest):
     assert "missing: SCRATCH_DEV=/dev/vdc is not a block device: attach a disk" in local.stderr
     guest.path("/var/lib/xfstests/local.config").unlink()
     no_config = guest.run("fstests", "xfs", "--results", "/r")
-    assert "no local.config; set nixos-flake.testSuites.fstests.localConfig" in no_config.stderr
+    assert (
+        "/etc/xfstests/local.config: no fstests config; write /var/lib/xfstests/local.config "
+        "with a [xfs] section, set HOST_OPTIONS in /var/lib/xfstests/check.env, or set "
+        "nixos-flake.testSuites.fstests.localConfig"
+    ) in no_config.stderr
+    guest.path(kdevops_fstests.GUEST_CHECK).unlink()
+    no_tree = guest.run("fstests", "xfs", "--results", "/r")
+    assert "/usr/lib/xfstests/check: no fstests tree" in no_tree.stderr
 
 
 def test_fstests_sections_inherit_what_earlier_sections_set(guest, mocker):
     """fstests' README.config-sections: options carry from one section to the next."""
-    guest.write("/var/lib/xfstests/check", "#!/bin/sh\necho check $*\n", 0o755)
+    fstests_tree(guest)
     guest.write(
         "/var/lib/xfstests/local.config",
         "[ext4]\nFSTYP=ext4\nTEST_DEV=/dev/vdb\nTEST_DIR=/mnt/test\n\n[xfs]\nFSTYP=xfs\n",
@@ -525,7 +619,7 @@ def test_extra_arguments_reach_the_suite_after_the_results_option(guest):
         "fstests", "nfs", "--results", "/r", "--", "-g", "quick", "-x", "dangerous"
     )
     assert "check -s nfs -R xunit -g quick -x dangerous" in completed.stdout, completed.stderr
-    quoted = guest.run("fstests", "nfs", "--results", "/r", FSTESTS_CHECK_ARGS="-E '/etc/my list'")
+    quoted = guest.run("fstests", "nfs", "--results", "/r", XFSTESTS_CHECK_ARGS="-E '/etc/my list'")
     assert "check -s nfs -R xunit -E /etc/my list RESULT_BASE" in quoted.stdout
 
 
@@ -952,7 +1046,14 @@ def readme_units() -> dict[str, tuple[str, str, str]]:
 
 
 def test_the_readme_says_what_each_unit_runs_and_where(monkeypatch):
-    for name in ("FSTESTS_CHECK_ARGS", "MMTESTS_DIR", "BLKTESTS_TREE", "LTPROOT", "PYNFS_SERVER"):
+    for name in (
+        "XFSTESTS_CHECK_ARGS",
+        "HOST_OPTIONS",
+        "MMTESTS_DIR",
+        "BLKTESTS_TREE",
+        "LTPROOT",
+        "PYNFS_SERVER",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name in ("KSELFTEST_TREE", "USERTESTS_TREE"):
         monkeypatch.delenv(name, raising=False)
@@ -961,12 +1062,14 @@ def test_the_readme_says_what_each_unit_runs_and_where(monkeypatch):
     unit_suites |= {name: name for name in SUITES if name not in unit_suites.values()}
     assert set(units) == set(unit_suites)
     host = Host(root=Path("/"), release="<release>")
-    run_dir = Path("<run>")
     for unit, suite_name in unit_suites.items():
+        # A run directory as the runner makes them: <results>/<release>/<timestamp>.
+        run_dir = Path(SUITES[suite_name].results, host.release, "<run name>")
         placeholder, runs, where = units[unit]
         instance = README_INSTANCES[placeholder]
         for name, value in README_INSTANCES.items():
             runs, where = runs.replace(name, value), where.replace(name, value)
+        runs, where = runs.replace("<run>", str(run_dir)), where.replace("<run>", str(run_dir))
         runs = runs.replace("<run name>", run_dir.name)
         command = SUITES[suite_name].command(host, instance, run_dir, [])
         assert " ".join(command.argv) == runs, unit

@@ -91,7 +91,12 @@ in
   };
 
   users = lib.mapAttrs (_: user: {
-    inherit (user) isNormalUser extraGroups home;
+    inherit (user)
+      isNormalUser
+      extraGroups
+      home
+      uid
+      ;
     keys = user.openssh.authorizedKeys.keys;
   }) config.users.users;
 
@@ -119,6 +124,7 @@ in
   runners = lib.mapAttrs (name: _: {
     inherit (config.systemd.services."${name}@") after environment;
     inherit (config.systemd.services."${name}@".serviceConfig) ExecStart Type TimeoutStartSec;
+    EnvironmentFile = config.systemd.services."${name}@".serviceConfig.EnvironmentFile or [ ];
   }) (config.nixos-flake.testSuites.runners or { });
   nfsExports = config.services.nfs.server.exports;
   firewallTcpPorts = config.networking.firewall.allowedTCPPorts;
@@ -134,7 +140,43 @@ in
   xfstests = {
     inherit (pkgs.xfstests) version;
     buildInputs = map packageName pkgs.xfstests.buildInputs;
+    tree = "${pkgs.xfstests}/lib/xfstests";
+    xfsprogsLibexec = "${pkgs.xfsprogs.out}/libexec/xfsprogs";
   };
+  # The python3 first on PATH: of the installed packages that provide one,
+  # the one of highest priority (lowest number), and the modules it has.
+  python3OnPath =
+    let
+      providers = builtins.filter (
+        package: lib.hasPrefix "python3-" package.name
+      ) config.environment.systemPackages;
+      describe = package: {
+        inherit (package) name;
+        priority = package.meta.priority or lib.meta.defaultPriority;
+        modules = map packageName (package.paths or [ ]);
+      };
+    in
+    lib.sort (a: b: a.priority < b.priority) (map describe providers);
+  documentation = {
+    inherit (config.documentation) enable;
+    man = config.documentation.man.enable;
+  };
+  # Unit files installed from packages, as name:output.
+  systemdPackages = map (
+    package: "${packageName package}:${package.outputName or "out"}"
+  ) config.systemd.packages;
+  kernelModules = config.boot.kernelModules;
+  xfsBugOnAssert =
+    let
+      unit = config.systemd.services.xfs-bug-on-assert or null;
+    in
+    if unit == null then
+      null
+    else
+      {
+        inherit (unit) script after wantedBy;
+        condition = unit.unitConfig.ConditionPathExists or null;
+      };
   blktestsConfig = config.environment.etc."blktests/config".text or null;
 
   tmpfiles = config.systemd.tmpfiles.rules;

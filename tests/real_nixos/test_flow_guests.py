@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from suite_runner.suites import SUITES as RUNNER_SUITES
@@ -25,6 +25,7 @@ from f.nix.common.vm_config import (
     TEST_SUITES,
     check_user_name,
 )
+from tests import kdevops_fstests
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.wrapped_tree import CommandFailed, nix
 from tests.support import (
@@ -345,13 +346,16 @@ SUITES = {
     ),
     "fstests": Expected(
         packages=frozenset(
-            {"xfstests", "xfsprogs", "fio", "xfsdump", "duperemove", "liburing", "nfs-utils"}
+            {
+                *("xfstests", "xfsprogs", "fio", "xfsdump", "duperemove", "liburing"),
+                *("nfs-utils", "checkbashisms", "thin-provisioning-tools", "acct"),
+            }
         ),
         own="xfstests",
         # The README's accounts, and the dump tests' daemon, bin and sys.
         users=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa", "daemon", "bin"}),
         groups=frozenset({"fsgqa", "fsgqa2", "123456-fsgqa", "daemon", "bin", "sys"}),
-        services=frozenset({"fstests-workdir"}),
+        services=frozenset({"xfs-bug-on-assert"}),
         runner=("xfstests", "fstests"),
         fhs=frozenset({"/bin/bash", "/usr/bin/awk", "/usr/bin/perl", "/usr/bin/time"}),
         exports=frozenset({"/export/test", "/export/scratch"}),
@@ -585,6 +589,65 @@ def test_the_nfs_suites_get_a_server_a_client_and_a_callback_port(guest):
         assert "cifs-utils" in guest.config["packages"]
     for line in guest.config["nfsExports"].splitlines():
         assert "rw" in line and "no_root_squash" in line and "fsid=" in line
+
+
+def test_fstests_keeps_kdevops_ngs_fstests_contract(guest):
+    """What kdevops-ng's f/fstests discover, start and collect rely on (tests/kdevops_fstests)."""
+    tree = fhs_link(guest, str(PurePosixPath(kdevops_fstests.GUEST_CHECK).parent))
+    if "fstests" not in guest.test_suites:
+        assert tree is None and kdevops_fstests.UNIT_TEMPLATE not in guest.config["services"]
+        return
+    # discover: `test -x /usr/lib/xfstests/check` and `systemctl cat xfstests@.service`.
+    assert tree == guest.config["xfstests"]["tree"]
+    assert kdevops_fstests.UNIT_TEMPLATE in guest.config["services"]
+    # The share the host writes local.config and check.env to, and reads results from.
+    share = guest.config["fileSystems"][kdevops_fstests.GUEST_STATE_DIR]
+    assert (share["device"], share["fsType"]) == (kdevops_fstests.SHARE_TAG, "virtiofs")
+    # check.env is the unit's EnvironmentFile; without one the unit runs its own arguments.
+    unit = guest.config["runners"][kdevops_fstests.UNIT_TEMPLATE.rstrip("@")]
+    check_env = f"{kdevops_fstests.GUEST_STATE_DIR}/{kdevops_fstests.CHECK_ENV}"
+    assert unit["EnvironmentFile"] == [f"-{check_env}"]
+    assert unit["environment"]["XFSTESTS_CHECK_ARGS"] == "-g auto"
+    # Results on the share, where the runner has fstests file them by kernel release.
+    assert unit["ExecStart"].split()[1:] == [
+        "fstests",
+        "%i",
+        "--results",
+        kdevops_fstests.GUEST_STATE_DIR,
+    ]
+    assert RUNNER_SUITES["fstests"].tree == str(PurePosixPath(kdevops_fstests.GUEST_CHECK).parent)
+
+
+def test_fstests_has_what_its_single_tests_ask_for(guest):
+    config = guest.config
+    bug_on_assert = config["xfsBugOnAssert"]
+    if "fstests" not in guest.test_suites:
+        assert bug_on_assert is None and "xfsprogs:out" not in config["systemdPackages"]
+        return
+    # xfs/802: the python3 first on PATH imports dbus, and /usr/bin/python3 is that one.
+    first, *others = config["python3OnPath"]
+    assert "dbus-python" in first["modules"]
+    assert all(first["priority"] < other["priority"] for other in others)
+    assert fhs_link(guest, "/usr/bin/python3") == "/run/current-system/sw/bin/python3"
+    # xfs/293 and the other documentation tests: man and the manual pages.
+    assert config["documentation"] == {"enable": True, "man": True}
+    # xfs/802, the scrub tests: xfsprogs' unit files; xfs/657 and on: xfs_healer.
+    assert "xfsprogs:out" in config["systemdPackages"]
+    assert fhs_link(guest, "/usr/libexec/xfsprogs") == config["xfstests"]["xfsprogsLibexec"]
+    # losetup's loop, and xfs with its assertions turned into warnings.
+    assert {"loop", "xfs"} <= set(config["kernelModules"])
+    knob = "/sys/fs/xfs/debug/bug_on_assert"
+    assert bug_on_assert["script"].strip() == f"echo 0 > {knob}"
+    assert bug_on_assert["condition"] == knob
+    assert "systemd-modules-load.service" in bug_on_assert["after"]
+    assert "multi-user.target" in bug_on_assert["wantedBy"]
+    # The test accounts keep their ids from guest to guest.
+    users = config["users"]
+    assert [users[name]["uid"] for name in ("fsgqa", "fsgqa2", "123456-fsgqa")] == [
+        1501,
+        1502,
+        123456,
+    ]
 
 
 def test_blktests_runs_unprivileged_tests_as_the_guests_user(guest):

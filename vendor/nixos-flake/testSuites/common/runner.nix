@@ -55,6 +55,16 @@ let
         default = { };
         description = "Environment of the runs (a tree's location, a config file).";
       };
+      environmentFiles = lib.mkOption {
+        type = lib.types.listOf lib.types.str;
+        default = [ ];
+        example = [ "-/var/lib/xfstests/check.env" ];
+        description = ''
+          systemd EnvironmentFile= entries read when a run starts (a `-`
+          prefix: only if the file exists). What they set overrides
+          `environment`, so the host can change a run without a rebuild.
+        '';
+      };
     };
   };
 in
@@ -101,6 +111,7 @@ in
             "--results"
             unit.resultsDir
           ];
+          EnvironmentFile = unit.environmentFiles;
           TimeoutStartSec = "infinity";
           StandardOutput = "journal+console";
           StandardError = "journal+console";

@@ -95,7 +95,8 @@ in
       "/bin/kill" = "${pkgs.util-linux}/bin/kill";
       "/usr/bin/time" = lib.getExe pkgs.time;
       "/usr/bin/perl" = "${pkgs.mmtests.perl}/bin/perl";
-      "/usr/bin/python3" = lib.getExe pkgs.python3;
+      # Any python3 will do; fstests' (with dbus) wins when present.
+      "/usr/bin/python3" = lib.mkDefault (lib.getExe pkgs.python3);
     };
 
     nixos-flake.testSuites.runners.mmtests = {
