@@ -338,6 +338,8 @@ SUITES = {
                 # Whole groups (md, blktrace) and single tests call these.
                 *("mdadm", "blktrace", "parted", "cryptsetup", "expect", "bc"),
                 *("pciutils", "sg3_utils", "gzip"),
+                # Makes a SCSI test device by hand (LIO through tcm_loop).
+                "targetcli-fb",
             }
         ),
         own="blktests",

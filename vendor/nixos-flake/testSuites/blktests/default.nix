@@ -77,6 +77,13 @@ in
       bc
       pciutils
       sg3_utils
+      # No test calls targetcli: it makes, by hand, the SCSI disk that
+      # scsi/001, 002, 006 and 009 need in TEST_DEVS when QEMU gives the
+      # guest none (a fileio backstore behind tcm_loop), on a kernel with
+      # CONFIG_TARGET_CORE, CONFIG_TCM_FILEIO and CONFIG_LOOPBACK_TARGET.
+      # It loads those modules and mounts configfs itself, but stops unless
+      # /etc/target exists (it points the kernel's LIO dbroot there).
+      targetcli-fb
       # check reads /proc/config.gz with zgrep.
       gzip
     ];
