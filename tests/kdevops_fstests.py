@@ -14,7 +14,9 @@ f/fstests/common.py states it and the steps use it:
 - start.py: `systemctl start --no-block xfstests@<section>.service`;
 - wait.py: the unit's Result and ExecMainStatus (the run's exit status);
 - collect.py: the section's xunit report, read from
-  `<share>/<uname -r>/results/<section>/result.xml` (section_results_dir).
+  `<share>/<uname -r>/results/<section>/result.xml` (section_results_dir);
+- check.flow's group list: doc/group-names.txt in the xfstests package of
+  the guest's closure (common.py, XFSTESTS_DOC_RELPATH).
 
 Our tests use these names to check the guest and the runner; a change
 upstream is a change here and nowhere else.
@@ -29,6 +31,7 @@ UNIT_TEMPLATE = "xfstests@"
 LOCAL_CONFIG = "local.config"
 CHECK_ENV = "check.env"
 XUNIT_REPORT = "result.xml"
+GROUP_NAMES = "lib/xfstests/doc/group-names.txt"
 
 
 def check_env(check_args: str) -> str:

@@ -141,6 +141,7 @@ in
     inherit (pkgs.xfstests) version;
     buildInputs = map packageName pkgs.xfstests.buildInputs;
     tree = "${pkgs.xfstests}/lib/xfstests";
+    inherit (pkgs.xfstests) postInstall;
     xfsprogsLibexec = "${pkgs.xfsprogs.out}/libexec/xfsprogs";
   };
   # The python3 first on PATH: of the installed packages that provide one,

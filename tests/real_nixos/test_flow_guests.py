@@ -618,6 +618,8 @@ def test_fstests_keeps_kdevops_ngs_fstests_contract(guest):
         kdevops_fstests.GUEST_STATE_DIR,
     ]
     assert RUNNER_SUITES["fstests"].tree == str(PurePosixPath(kdevops_fstests.GUEST_CHECK).parent)
+    # check's form lists the groups from the installed tree's doc/.
+    assert f'"$out/{kdevops_fstests.GROUP_NAMES}"' in guest.config["xfstests"]["postInstall"]
 
 
 def test_fstests_has_what_its_single_tests_ask_for(guest):

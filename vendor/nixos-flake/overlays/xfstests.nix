@@ -66,5 +66,15 @@ prev.xfstests.overrideAttrs (
 
       runHook postPatch
     '';
+
+    # `make install` leaves doc/ out; kdevops-ng's f/fstests/check form lists
+    # the groups a run can pick from doc/group-names.txt in the installed
+    # tree (f/fstests/common.py, XFSTESTS_DOC_RELPATH). A checkout without
+    # the file installs none.
+    postInstall = (prevAttrs.postInstall or "") + ''
+      if [ -f doc/group-names.txt ]; then
+        install -D --mode=0444 doc/group-names.txt "$out/lib/xfstests/doc/group-names.txt"
+      fi
+    '';
   }
 )
