@@ -180,6 +180,53 @@ in
       };
   blktestsConfig = config.environment.etc."blktests/config".text or null;
 
+  # What the guest starts at boot, as its configuration says (counted by
+  # tests/real_nixos/boot_units.py): each enabled unit's lines that pull other
+  # units in, and the units that pull it in.
+  boot = {
+    inherit (config.systemd) defaultUnit;
+    units = lib.mapAttrs (_: unit: {
+      wantedBy = unit.wantedBy or [ ];
+      requiredBy = unit.requiredBy or [ ];
+      upheldBy = unit.upheldBy or [ ];
+      dependencies = builtins.filter (
+        line: builtins.match "(Wants|Requires|Requisite|BindsTo|Upholds)=.*" line != null
+      ) (lib.splitString "\n" (if unit.text or null == null then "" else unit.text));
+    }) (enabled config.systemd.units);
+  };
+
+  network = {
+    inherit (config.networking) useNetworkd useDHCP;
+    dhcpcd = config.networking.dhcpcd.enable;
+    networkd = config.systemd.network.enable;
+    waitOnline = config.systemd.network.wait-online.enable;
+    waitOnlineArgs = config.systemd.network.wait-online.extraArgs;
+    networks = lib.mapAttrs (_: network: {
+      inherit (network) matchConfig;
+      dhcp = network.networkConfig.DHCP or network.DHCP or null;
+    }) config.systemd.network.networks;
+    firewall = config.networking.firewall.enable;
+    resolved = config.services.resolved.enable;
+  };
+
+  # The documentation switches, and the outputs installed besides each
+  # package's default one.
+  docs = {
+    inherit (config.documentation) enable;
+    man = config.documentation.man.enable;
+    info = config.documentation.info.enable;
+    doc = config.documentation.doc.enable;
+    dev = config.documentation.dev.enable;
+    nixos = config.documentation.nixos.enable;
+    extraOutputsToInstall = config.environment.extraOutputsToInstall;
+  };
+  # Packages installed as their dev output, and the directories linked into
+  # the system path.
+  devOutputs = map packageName (
+    builtins.filter (package: package.outputName or "out" == "dev") config.environment.systemPackages
+  );
+  inherit (config.environment) pathsToLink;
+
   tmpfiles = config.systemd.tmpfiles.rules;
   etc = lib.attrNames config.environment.etc;
   variables = config.environment.variables;
