@@ -11,6 +11,8 @@
     ./boot-loader.nix
     ./ssh.nix
     ./console.nix
+    ./network.nix
+    ./documentation.nix
     ./nix.nix
     ./bootspec.nix
     ./system.nix

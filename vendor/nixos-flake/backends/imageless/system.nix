@@ -6,8 +6,15 @@
   # boot and the release's own defaults are the right ones.
   system.stateVersion = lib.mkDefault lib.trivial.release;
 
-  # The options manual is a slow build nobody reads inside a test VM.
-  documentation.nixos.enable = lib.mkDefault false;
-
   networking.hostName = lib.mkDefault "imageless";
+
+  # Units a throwaway guest would start at boot for nothing (README.rst of
+  # the flow lists what it starts): systemd-oomd acts on no slice unless told
+  # to (systemd.oomd.enable*Slice, nixos/modules/system/boot/systemd/oomd.nix);
+  # the root is a tmpfs and the store a read-only share, so fstrim finds
+  # nothing to trim; and logs go to the journal on that tmpfs, with nothing
+  # for logrotate (NixOS's profiles/minimal.nix turns it off too).
+  systemd.oomd.enable = lib.mkDefault false;
+  services.fstrim.enable = lib.mkDefault false;
+  services.logrotate.enable = lib.mkDefault false;
 }
