@@ -5,10 +5,12 @@
 #
 # Since NixOS 26.05 that document has neither "kernel" nor "kernelParams"
 # when NixOS builds no kernel (nixos/modules/system/activation/bootspec.nix,
-# lib.optionalAttrs config.boot.kernel.enable). The parameters the guest
-# needs on the external kernel's command line (boot.kernelParams: the NFS
-# callback port, for one) go into the extension org.nixos-flake.kernel.v1,
-# { kernelParams }, which the flow returns as kernel_params.
+# lib.optionalAttrs config.boot.kernel.enable). boot.kernelParams go into
+# the extension org.nixos-flake.kernel.v1, { kernelParams }, which the flow
+# returns as kernel_params. The guest depends on none of them beyond a
+# root= (NixOS's root=fstab, or root=tmpfs): kdevops-ng's boot passes
+# root=tmpfs, the consoles and init= and drops kernel_params, so a setting
+# the guest needs is made at boot instead (nfs-server.nix's callback port).
 #
 # What a boot side needs besides: every virtiofs tag the guest mounts, where,
 # with which options, and whether the initrd needs it (a tag the host does
