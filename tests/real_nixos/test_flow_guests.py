@@ -344,6 +344,8 @@ SUITES = {
         ),
         own="blktests",
         etc=frozenset({"blktests/config"}),
+        # targetcli's saved configuration, without which it does not start.
+        tmpfiles=("d /etc/target ",),
         runner=("blktests", "blktests"),
     ),
     "fstests": Expected(

@@ -81,12 +81,16 @@ in
       # scsi/001, 002, 006 and 009 need in TEST_DEVS when QEMU gives the
       # guest none (a fileio backstore behind tcm_loop), on a kernel with
       # CONFIG_TARGET_CORE, CONFIG_TCM_FILEIO and CONFIG_LOOPBACK_TARGET.
-      # It loads those modules and mounts configfs itself, but stops unless
-      # /etc/target exists (it points the kernel's LIO dbroot there).
+      # It loads those modules and mounts configfs itself, and keeps its
+      # saved configuration in /etc/target (made below), where it points
+      # the kernel's LIO dbroot.
       targetcli-fb
       # check reads /proc/config.gz with zgrep.
       gzip
     ];
+
+    # targetcli (above) stops unless its LIO database directory exists.
+    systemd.tmpfiles.rules = [ "d /etc/target 0700 root root -" ];
 
     environment.etc."blktests/config".text = ''
       NORMAL_USER=${config.nixos-flake.user.name}
