@@ -26,7 +26,13 @@ def main(
         tag = share if isinstance(share, str) else share["tag"]
         if tag not in tags:
             tags.append(tag)
-    append = " ".join([f"init={init}", *kernel_params])
+    # The guest needs init= and a root= on the command line (README.rst, "The
+    # kernel command line"); kernel_params carry NixOS's root=fstab and may
+    # be empty.
+    params = list(kernel_params)
+    if not any(param.startswith("root=") for param in params):
+        params.insert(0, "root=fstab")
+    append = " ".join([f"init={init}", *params])
     argv = [
         "qemu-system-x86_64",
         "-enable-kvm",
