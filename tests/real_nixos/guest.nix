@@ -206,6 +206,8 @@ in
       dhcp = network.networkConfig.DHCP or network.DHCP or null;
     }) config.systemd.network.networks;
     firewall = config.networking.firewall.enable;
+    # The node exporter opens its port through firewall rules of its own.
+    nodeExporterOpensFirewall = config.services.prometheus.exporters.node.openFirewall;
     resolved = config.services.resolved.enable;
   };
 

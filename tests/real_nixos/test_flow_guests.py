@@ -8,6 +8,7 @@ flow; the guest is then read from the VM's
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,6 +27,7 @@ from f.nix.common.vm_config import (
     check_user_name,
 )
 from tests import kdevops_fstests
+from tests.real_nixos.boot_units import started_at_boot
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.wrapped_tree import CommandFailed, nix
 from tests.support import (
@@ -244,6 +246,104 @@ def test_the_bootspec_document_names_the_initrd_and_no_kernel_build(guest):
 
 def test_the_host_name_is_the_vm_name(guest):
     assert guest.config["hostName"] == guest.inputs["vm_name"]
+
+
+# A lean boot (README.rst, "What the guest starts at boot").
+
+README = REPOSITORY / "README.rst"
+UNIT_NAME = re.compile(r"[\w@:.\\-]+\.(?:service|socket|target|timer|path|mount|slice)")
+# What NixOS puts on a kernel command line by itself and the guest does not
+# need from the boot side's: root=fstab (kdevops-ng passes root=tmpfs
+# instead; a boot must pass one of the two, README.rst says so) and the order
+# of the security modules (the kernel's CONFIG_LSM otherwise).
+KERNEL_PARAMS_NIXOS_ADDS = ("root=fstab", "lsm=")
+
+
+def readme_boot_units() -> set[str]:
+    """The units README.rst says the featured guest starts at boot."""
+    text = README.read_text(encoding="utf-8")
+    begin, end = ".. boot-units: begin", ".. boot-units: end"
+    assert begin in text and end in text, f"README.rst has no {begin!r} ... {end!r} list"
+    return set(UNIT_NAME.findall(text.split(begin, 1)[1].split(end, 1)[0]))
+
+
+def test_the_guest_boots_only_the_units_readme_lists(guest):
+    booted = set(started_at_boot(guest.config["boot"]))
+    listed = readme_boot_units()
+    if guest.name == "featured default":
+        assert sorted(booted - listed) == [] and sorted(listed - booted) == []
+    else:
+        # Fewer suites and profiles start fewer units; every input adds only
+        # the controller profile's libvirt and the polkit it asks for.
+        controller = ("libvirt", "virt", "polkit")
+        extra = {unit for unit in booted - listed if not unit.startswith(controller)}
+        assert sorted(extra) == []
+
+
+def test_networkd_configures_the_network_and_dhcpcd_is_gone(guest):
+    network = guest.config["network"]
+    assert network["useNetworkd"] is True and network["networkd"] is True
+    assert network["dhcpcd"] is False and network["useDHCP"] is False
+    assert "dhcpcd" not in guest.config["services"]
+    dhcp = [n["matchConfig"]["Name"] for n in network["networks"].values() if n["dhcp"] == "yes"]
+    assert dhcp == [["en*", "eth*"]]
+    # DNS from DHCP reaches the guest's resolver.
+    assert network["resolved"] is True
+
+
+def test_nothing_started_at_boot_waits_for_the_network(guest):
+    booted = started_at_boot(guest.config["boot"])
+    assert "systemd-networkd.socket" in booted
+    assert "network-online.target" not in booted
+    assert "systemd-networkd-wait-online.service" not in booted
+    # The runner units, started on demand, still get an online network.
+    network = guest.config["network"]
+    assert network["waitOnline"] is True
+    assert "--any" in network["waitOnlineArgs"] and "--timeout=30" in network["waitOnlineArgs"]
+    for unit in guest.config["runners"].values():
+        assert "network-online.target" in unit["after"]
+
+
+def test_no_firewall_and_every_served_port_declared_for_one(guest):
+    # Off: kdevops-ng's user-mode network lets in only what the host forwards.
+    assert guest.config["network"]["firewall"] is False
+    assert "firewall.service" not in started_at_boot(guest.config["boot"])
+    # A caller who turns it on keeps the NFS server and the exporter working.
+    ports = set(guest.config["firewallTcpPorts"])
+    if guest.config["enabledServices"]["nfsServer"]:
+        assert {111, 2049, 4048} <= ports
+    if guest.config["enabledServices"]["nodeExporter"]:
+        assert guest.config["network"]["nodeExporterOpensFirewall"] is True
+
+
+def test_no_documentation_but_man_pages_for_fstests(guest):
+    docs = guest.config["docs"]
+    # xfs/293 and xfs/294 read `man xfs_io`; nothing else reads documentation.
+    man = "fstests" in guest.test_suites
+    assert docs["man"] is man and docs["enable"] is man
+    assert [docs[part] for part in ("info", "doc", "dev", "nixos")] == [False] * 4
+    assert sorted(docs["extraOutputsToInstall"]) == (["man"] if man else [])
+
+
+def test_no_package_brings_its_dev_output_but_the_build_tools_libraries(guest):
+    assert "dev" not in guest.config["docs"]["extraOutputsToInstall"]
+    # The headers and pkg-config files of what a kernel and the test tools
+    # build against, for a compiler run by hand; nothing else's.
+    expected = set()
+    if "build-tools" in guest.profiles:
+        expected = {"elfutils", "openssl", "ncurses", "zlib", "xz", "zstd", "bzip2", "lz4", "kmod"}
+        assert "/include" in guest.config["pathsToLink"]
+    assert set(guest.config["devOutputs"]) == expected
+
+
+# The kernel command line: kdevops-ng boots with root=tmpfs, its consoles and
+# init=, and drops kernel_params.
+
+
+def test_the_guest_needs_nothing_from_kernel_params(guest):
+    params = guest.config["kernelParams"]
+    assert [p for p in params if not p.startswith(KERNEL_PARAMS_NIXOS_ADDS)] == []
+    assert not [p for p in params if p.startswith("nfs.")]
 
 
 # The user and the inputs that shape the guest.
@@ -578,8 +678,12 @@ def test_the_nfs_suites_get_a_server_a_client_and_a_callback_port(guest):
         assert guest.config["enabledServices"]["nfsServer"] is False
         return
     assert guest.config["enabledServices"]["rpcbind"] is True
+    # A modular nfs takes the port when it loads, a built-in one at boot:
+    # not from the kernel command line, which kdevops-ng's boot leaves out.
     assert "options nfs callback_tcpport=4048" in guest.config["modprobeConfig"]
-    assert "nfs.callback_tcpport=4048" in guest.config["kernelParams"]
+    port_rule = "w /sys/module/nfs/parameters/callback_tcpport - - - - 4048"
+    assert port_rule in guest.config["tmpfiles"]
+    assert not [p for p in guest.config["kernelParams"] if p.startswith("nfs.")]
     assert 4048 in guest.config["firewallTcpPorts"]
     assert {111, 2049} <= set(guest.config["firewallTcpPorts"])
     # The NFS client: mount.nfs and statd for NFSv3 locks.
