@@ -1,3 +1,5 @@
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -5,11 +7,18 @@ import pytest
 
 from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.nix_syntax import nix_string, nix_string_list
-from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
+from f.nix.common.render_nix import (
+    SOURCE_VERSION,
+    TEMPLATE,
+    render_default,
+    render_flake,
+    source_version_suffix,
+)
 from f.nix.common.vm_config import PROFILES, SUITE_RESULT_SHARES, TEST_SUITES, parse_vm_config
-from tests.support import LIBRARY, nix_eval_json, public_key
+from tests.support import LIBRARY, nix, nix_eval_json, public_key
 
 TEMPLATE_PATH = LIBRARY / TEMPLATE
+FAKE_NAR_HASH = "sha256-q8yYEC5f1mFlQO9RGna4LTc9QrcvWunX6FYp83munkQ="
 
 
 def evaluate_default(text: str, tmp_path: Path) -> dict:
@@ -32,7 +41,10 @@ def evaluate_default(text: str, tmp_path: Path) -> dict:
         fakePackage = name: {{ overrideAttrs = f: {{ inherit name; attrs = f {{ }}; }}; }};
         prev = builtins.listToAttrs (map (n: {{ name = n; value = fakePackage n; }}) [ "fio" "xfsprogs" "libbpf-tools" ]);
         pkgs = {{ strace = "pkgs.strace"; linuxPackages.cpupower = "pkgs.linuxPackages.cpupower"; }};
-        inputs = {{ fio-src = "input:fio-src"; libbpf-tools-src = "input:libbpf-tools-src"; }};
+        inputs = {{
+          fio-src = {{ outPath = "input:fio-src"; narHash = "{FAKE_NAR_HASH}"; }};
+          libbpf-tools-src = {{ outPath = "input:libbpf-tools-src"; shortRev = "abc1234"; }};
+        }};
         lib = {{ mkAfter = x: {{ mkAfter = x; }}; mkForce = x: {{ mkForce = x; }}; }};
         config = import {module} {{ inherit lib pkgs inputs nixos-flake; }};
       in
@@ -119,9 +131,65 @@ def test_every_input_shape_renders_as_intended(tmp_path):
     assert evaluated["nixpkgs"]["overlays"] == [
         {
             "fio": {"name": "fio", "attrs": {"src": "input:fio-src", "version": '9${x}"q'}},
-            "libbpf-tools": {"name": "libbpf-tools", "attrs": {"src": "input:libbpf-tools-src"}},
+            # No version given: the recipe's (none here: "0"), then the commit.
+            "libbpf-tools": {
+                "name": "libbpf-tools",
+                "attrs": {"src": "input:libbpf-tools-src", "version": "0+gabc1234"},
+            },
         }
     ]
+
+
+@pytest.mark.nix
+def test_an_override_of_a_local_tree_says_so_in_its_version(tmp_path):
+    config = parse_vm_config(overrides=[{"pkg": "fio", "src": str(tmp_path)}])
+    evaluated = evaluate_default(render_default(config), tmp_path)
+    version = evaluated["nixpkgs"]["overlays"][0]["fio"]["attrs"]["version"]
+    assert version == "0" + source_version_suffix({"narHash": FAKE_NAR_HASH})
+    assert re.fullmatch(r"0\+src\.[0-9a-f]{7}", version)
+
+
+@pytest.mark.nix
+def test_the_version_suffix_is_what_nix_appends_for_real_flake_inputs(tmp_path):
+    """A path and a git input as nix locks and passes them; provenance's suffix agrees."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "file.c").write_text("int x;\n")
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    (repository / "file.c").write_text("int y;\n")
+    git = ["git", "-C", str(repository), "-c", "user.name=t", "-c", "user.email=t@t"]
+    for command in (["init", "-q"], ["add", "file.c"], ["commit", "-q", "-m", "one"]):
+        subprocess.run([*git, *command], check=True)
+    definition = "\n".join(f"      {line}" for line in SOURCE_VERSION)
+    flake = tmp_path / "flake"
+    flake.mkdir()
+    (flake / "flake.nix").write_text(
+        f"""{{
+  inputs.tree = {{ type = "path"; path = {nix_string(str(tree))}; flake = false; }};
+  inputs.repository = {{ type = "git"; url = {nix_string(f"file://{repository}")}; flake = false; }};
+  outputs = inputs:
+    let
+{definition}
+    in {{
+      versions = {{
+        tree = sourceVersion {{ version = "1.0"; }} inputs.tree;
+        repository = sourceVersion {{ version = "1.0"; }} inputs.repository;
+      }};
+    }};
+}}
+"""
+    )
+    locked = nix("flake", "lock", f"path:{flake}")
+    assert locked.returncode == 0, locked.stderr
+    evaluated = nix("eval", "--json", f"path:{flake}#versions")
+    assert evaluated.returncode == 0, evaluated.stderr
+    nodes = json.loads((flake / "flake.lock").read_text())["nodes"]
+    assert json.loads(evaluated.stdout) == {
+        "tree": "1.0" + source_version_suffix(nodes["tree"]["locked"]),
+        "repository": "1.0" + source_version_suffix(nodes["repository"]["locked"]),
+    }
+    assert json.loads(evaluated.stdout)["repository"].startswith("1.0+g")
 
 
 def test_equal_selections_render_identically():

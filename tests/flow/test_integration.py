@@ -462,6 +462,8 @@ def test_provenance_says_what_the_closure_was_made_from(workers_dir, tmp_path):
     assert record["library"]["url"].startswith("path:") and "lastModified" in record["library"]
     assert record["overrides"]["fio"]["url"] == f"path:{checkout}"
     assert record["overrides"]["fio"]["narHash"].startswith("sha256-")
+    # What the override appends to fio's version, so that its store path says so.
+    assert re.fullmatch(r"\+src\.[0-9a-f]{7}", record["overrides"]["fio"]["version_suffix"])
     assert re.fullmatch(r"\d+\.\d+\.\d+", record["nix"])
     assert record["inputs"]["render_config"]["vm_name"] == "prov"
     assert record["inputs"]["render_config"]["test_suites"] == ["ltp"]

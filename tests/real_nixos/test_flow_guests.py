@@ -402,6 +402,13 @@ def test_source_overrides_are_what_gets_installed(guest):
         assert built["src"] == guest.config["sourceInputs"][source_input]
         for name, value in overrides[package].get("attrs", {}).items():
             assert built[name] == value
+        if "version" not in overrides[package].get("attrs", {}):
+            # The recipe's release, then what the local tree holds: the store
+            # path says it is not the release.
+            release, _, source = built["version"].partition("+")
+            assert release and source.startswith("src.") and len(source) == 11, built
+            assert set(source.removeprefix("src.")) <= set("0123456789abcdef"), built
+            assert f"-{built['version']}" in built["out"], built
         if package in ("fio", "xfsprogs", "xfstests"):
             # Installed by the suites (fio, xfsprogs) and fstests itself.
             assert built["out"] in guest.config["packagePaths"]

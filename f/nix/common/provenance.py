@@ -35,6 +35,7 @@ from f.nix.common.flake_lock import (
     source_inputs,
 )
 from f.nix.common.nix_command import nix_version
+from f.nix.common.render_nix import source_version_suffix
 from f.nix.common.vm_config import SOURCE_INPUT_SUFFIX
 from f.nix.common.vm_state import load_state
 from f.nix.common.workspace import Workspace
@@ -57,8 +58,13 @@ def provenance(
         "nix": str(nix_version()),
         "nixpkgs": _described(inputs.get(NIXPKGS_INPUT, {})),
         "library": _described(inputs.get(LIBRARY_INPUT, {})),
+        # Each override as locked, and what it appends to its package's version
+        # (unless the override set the version itself).
         "overrides": {
-            name.removesuffix(SOURCE_INPUT_SUFFIX): _described(inputs[name])
+            name.removesuffix(SOURCE_INPUT_SUFFIX): {
+                **_described(inputs[name]),
+                "version_suffix": source_version_suffix(inputs[name]),
+            }
             for name in source_inputs(lock)
             if name in inputs
         },

@@ -12,6 +12,7 @@ edits: the ``nixos-flake`` url and one ``<pkg>-src`` input per source
 override. ``default.nix`` is composed from a VmConfig.
 """
 
+import hashlib
 from pathlib import Path
 
 from f.nix.common.errors import LibraryError
@@ -155,12 +156,40 @@ def _extra_packages(config: VmConfig) -> list[str]:
     return _block("environment.systemPackages = [", packages, "];")
 
 
+# What an overridden package's version says, unless the override sets one:
+# the recipe's release, then "+g<commit>" for a git source or "+src.<digest>"
+# (of its content) for a local tree. "+" starts build metadata in semver and
+# a local version in PEP 440, so version-checking builds still take it.
+SOURCE_VERSION = [
+    "sourceVersion =",
+    "  old: source:",
+    '  "${old.version or "0"}+"',
+    "  + (",
+    "    if source ? shortRev then",
+    '      "g${source.shortRev}"',
+    "    else",
+    '      "src.${builtins.substring 0 7 (builtins.hashString "sha256" source.narHash)}"',
+    "  );",
+]
+
+
+def source_version_suffix(locked: dict) -> str:
+    """What sourceVersion appends, from the input as flake.lock locks it (for provenance)."""
+    rev = locked.get("rev")
+    if rev:
+        return f"+g{rev[:7]}"
+    return "+src." + hashlib.sha256(locked["narHash"].encode()).hexdigest()[:7]
+
+
 def _overrides(config: VmConfig) -> list[str]:
     if not config.overrides:
         return []
     entries: list[str] = []
     for override in config.overrides:
-        settings = [f"src = {nix_attr_path('inputs', override.input_name)};"]
+        source = nix_attr_path("inputs", override.input_name)
+        settings = [f"src = {source};"]
+        if "version" not in override.attrs:
+            settings.append(f"version = sourceVersion old {source};")
         settings += [
             f"{nix_attr(name)} = {nix_string(value)};"
             for name, value in sorted(override.attrs.items())
@@ -171,7 +200,15 @@ def _overrides(config: VmConfig) -> list[str]:
             settings,
             "});",
         )
-    overlay = _block("(final: prev: {", entries, "})")
+    overlay = [
+        "(",
+        f"{INDENT}final: prev:",
+        f"{INDENT}let",
+        *(f"{INDENT * 2}{line}" for line in SOURCE_VERSION),
+        f"{INDENT}in",
+        *_block(f"{INDENT}{{", [f"{INDENT}{line}" for line in entries], f"{INDENT}}}"),
+        ")",
+    ]
     # mkAfter: the library's own overlay, which makes these recipes accept a
     # new src, must apply first.
     return _block("nixpkgs.overlays = lib.mkAfter [", overlay, "];")
