@@ -44,7 +44,7 @@ OFFLINE_NIX_CONFIG = "substituters =\nextra-sandbox-paths = " + " ".join(STUB_SA
 
 # The library's checks.<system> names, as checks/default.nix writes them out.
 CHECKS = sorted(
-    ["backend-imageless", "featured", "mounts-shares"]
+    ["backend-imageless", "featured", "mounts-shares", "mounts-storage"]
     + [f"profile-{name}" for name in PROFILES]
     + [f"suite-{name}" for name in TEST_SUITES]
 )

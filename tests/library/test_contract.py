@@ -41,7 +41,7 @@ def test_library_exposes_the_contract():
         ["backends", "default", "mounts", "profiles", "testSuites", "user"]
     )
     assert library_attr_names("nixosModules.backends") == ["imageless"]
-    assert library_attr_names("nixosModules.mounts") == ["shares"]
+    assert library_attr_names("nixosModules.mounts") == ["shares", "storage"]
     assert library_attr_names("overlays") == ["default"]
     assert library_attr_names("templates") == ["imageless"]
 
@@ -51,6 +51,7 @@ def test_every_module_the_flow_can_import_exists():
     expression = (
         "m: { backend = builtins.pathExists m.backends.imageless; "
         "user = builtins.pathExists m.user; shares = builtins.pathExists m.mounts.shares; "
+        "storage = builtins.pathExists m.mounts.storage; "
         "profiles = builtins.mapAttrs (_: builtins.pathExists) m.profiles; "
         "testSuites = builtins.mapAttrs (_: builtins.pathExists) m.testSuites; }"
     )
@@ -60,6 +61,7 @@ def test_every_module_the_flow_can_import_exists():
         "backend": True,
         "user": True,
         "shares": True,
+        "storage": True,
         "profiles": dict.fromkeys(PROFILES, True),
         "testSuites": dict.fromkeys(TEST_SUITES, True),
     }

@@ -1,8 +1,9 @@
 # nixosModules.default: every module that describes what runs inside a guest
-# (the user, the four profiles, the ten test suites and the shares), and
-# none that decides how the guest boots. Pick a backend next to it
-# (nixosModules.backends.imageless) and add overlays.default to
-# nixpkgs.overlays: the suites need the library's packages.
+# (the user, the four profiles, the ten test suites, the shares and the
+# block-device storage), and none that decides how the guest boots. Pick a
+# backend next to it (nixosModules.backends.imageless) and add
+# overlays.default to nixpkgs.overlays: the suites need the library's
+# packages.
 #
 # Importing it costs nothing by itself being enabled beyond what acts on
 # import: devel, build-tools and the suites install their tools; monitoring
@@ -25,5 +26,6 @@
     ./testSuites/sysbench
     ./testSuites/usertests
     ./mounts/shares
+    ./mounts/storage
   ];
 }

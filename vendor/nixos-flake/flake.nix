@@ -47,7 +47,10 @@
           sysbench = ./testSuites/sysbench;
           usertests = ./testSuites/usertests;
         };
-        mounts.shares = ./mounts/shares;
+        mounts = {
+          shares = ./mounts/shares;
+          storage = ./mounts/storage;
+        };
       };
 
       overlays.default = import ./overlays;

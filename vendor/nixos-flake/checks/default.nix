@@ -71,6 +71,30 @@ in
     }
   ];
 
+  # Two disks: one formatted by the module's own unit, one by NixOS's
+  # systemd-makefs, both mounted nofail.
+  mounts-storage = toplevel [
+    self.nixosModules.mounts.storage
+    {
+      nixos-flake.storage = {
+        "/mnt/scratch" = {
+          device = "/dev/vdb";
+          fsType = "xfs";
+          mkfsArgs = [
+            "-b"
+            "size=4096"
+          ];
+        };
+        "/mnt/test" = {
+          device = "/dev/vdc";
+          fsType = "ext4";
+          autoFormat = true;
+          options = [ "noatime" ];
+        };
+      };
+    }
+  ];
+
   featured = toplevel [
     self.nixosModules.default
     { nixos-flake.monitoring.enable = true; }

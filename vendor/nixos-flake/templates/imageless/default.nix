@@ -29,6 +29,8 @@
 
     # Extra virtiofs shares (see nixos-flake.shares below).
     nixos-flake.nixosModules.mounts.shares
+    # Block devices, formatted once when blank (see nixos-flake.storage below).
+    nixos-flake.nixosModules.mounts.storage
   ];
 
   networking.hostName = "imageless";
@@ -49,6 +51,14 @@
   # nixos-flake.shares."/mnt/linux" = {
   #   tag = "linux";
   #   options = [ "ro" ];
+  # };
+
+  # Block devices (a scratch disk), keyed by guest mount point. mkfsArgs
+  # formats a blank device once (autoFormat: mkfs's defaults instead).
+  # nixos-flake.storage."/mnt/scratch" = {
+  #   device = "/dev/vdb";
+  #   fsType = "xfs";
+  #   mkfsArgs = [ "-m" "reflink=1" ];
   # };
 
   # A package built from your own tree: add an input in flake.nix,
