@@ -488,3 +488,35 @@ def test_changes_since_the_last_build(workers_dir):
     # Unchanged: nothing changed since the last build, and nix did not run.
     third = run_steps(vm_name="diff", test_suites=[], extra_packages=["strace"])
     assert third["changes"] == [] and third["provenance"] == second["provenance"]
+
+
+def test_a_running_guest_can_switch_and_keeps_its_closure_until_then(workers_dir):
+    """The result says how to switch a running guest and what needs a restart instead.
+
+    The build before the last stays a GC root: a guest still running it
+    keeps its programs through the host's garbage collections.
+    """
+    first = run_steps(vm_name="live", test_suites=["ltp"])
+    assert first["switch"] == {
+        "command": [f"{first['toplevel']}/bin/switch-to-configuration", "test"],
+        "restart_needed_for": None,
+    }
+    second = run_steps(vm_name="live", test_suites=["ltp"], extra_packages=["strace"])
+    assert second["toplevel"] != first["toplevel"]
+    assert second["switch"] == {
+        "command": [f"{second['toplevel']}/bin/switch-to-configuration", "test"],
+        "restart_needed_for": [],
+    }
+    previous = Path(second["gc_root"] + ".previous")
+    assert previous.resolve() == Path(first["toplevel"])
+    roots = subprocess.run(
+        ["nix-store", "--query", "--roots", first["toplevel"]],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"{previous} -> {first['toplevel']}" in roots.splitlines()
+    # Unchanged: the same answer, and nothing rooted anew.
+    again = run_steps(vm_name="live", test_suites=["ltp"], extra_packages=["strace"])
+    assert again["switch"] == second["switch"]
+    assert previous.resolve() == Path(first["toplevel"])

@@ -71,6 +71,13 @@ in
     enable = config.nix.enable;
   };
 
+  # Whether the toplevel can be switched to in a running guest (the result's
+  # `switch`), and what would refuse the switch when it changes.
+  switch = {
+    inherit (config.system.switch) enable inhibitors;
+    command = lib.hasInfix "$out/bin/switch-to-configuration" config.system.activatableSystemBuilderCommands;
+  };
+
   # The consoles: who getty logs in, the serial gettys the guest starts, and
   # whether root has a password anywhere.
   console = {

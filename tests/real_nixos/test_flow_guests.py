@@ -201,6 +201,17 @@ def test_root_gets_a_shell_on_the_host_side_consoles_and_no_password(guest):
     assert guest.config["ssh"]["PasswordAuthentication"] is False
 
 
+def test_a_running_guest_can_switch_to_a_rebuilt_toplevel(guest):
+    """The result's switch command exists in the toplevel.
+
+    NixOS refuses a switch only when an inhibitor's value changes between
+    the running system and the new one (the D-Bus implementation, here).
+    """
+    switch = guest.config["switch"]
+    assert switch["enable"] is True and switch["command"] is True
+    assert set(switch["inhibitors"]) <= {"dbus-implementation"}
+
+
 def test_the_guest_cannot_write_the_host_store(guest):
     assert {"ro", "nosuid", "nodev"} <= set(guest.config["fileSystems"]["/nix/store"]["options"])
     assert guest.config["nix"]["enable"] is False

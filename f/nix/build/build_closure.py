@@ -17,6 +17,7 @@
 What it runs, by hand (``nix`` stands for ``nix --extra-experimental-features
 'nix-command flakes'``; ``$gen`` is the generation the VM's link points to)::
 
+    nix build <last build> --out-link nix/.gcroots/<vm>.previous
     nix build "path:$gen#toplevel" --json --out-link nix/.gcroots/<vm>
     jq -r '."org.nixos.bootspec.v1" | .init, .initrd' <toplevel>/boot.json
     nix path-info --json --recursive --closure-size <toplevel>
@@ -39,10 +40,11 @@ from pathlib import Path
 from f.nix.common.bootspec import Bootspec, read_bootspec
 from f.nix.common.build_options import BuildOptions, build_options
 from f.nix.common.closure_report import closure_changes, closure_stats, dry_run_plan
-from f.nix.common.errors import NixCommandError
+from f.nix.common.errors import BootspecError, NixCommandError
 from f.nix.common.flake_lock import explain_stale_pin
 from f.nix.common.interrupts import unwind_on_sigterm
 from f.nix.common.joblog import log
+from f.nix.common.live_switch import switch_plan
 from f.nix.common.nix_command import NixRun, run_nix
 from f.nix.common.provenance import provenance, write_provenance
 from f.nix.common.raw_inputs import check_bool
@@ -88,6 +90,34 @@ def _still_built(last: dict, config: str, gc_root: Path) -> bool:
         and os.readlink(gc_root) == toplevel
         and Path(toplevel).is_dir()
     )
+
+
+def _keep_previous(workspace: Workspace) -> None:
+    """Root the last build as the previous one before a new build replaces it.
+
+    A guest booted from it keeps running on it (its store is the host's)
+    until it is switched or restarted; without a root, the host's next
+    garbage collection would take its programs away under it.
+    """
+    current = workspace.gc_root
+    if not current.is_symlink() or not Path(os.readlink(current)).is_dir():
+        return
+    target = os.readlink(current)
+    previous = workspace.previous_gc_root
+    if previous.is_symlink() and os.readlink(previous) == target:
+        return
+    run_nix(["build", target, "--out-link", str(previous)])
+
+
+def _previous_bootspec(workspace: Workspace) -> Bootspec | None:
+    """The bootspec of the build before the last, while it is kept; None otherwise."""
+    previous = workspace.previous_gc_root
+    if not previous.is_symlink() or not Path(os.readlink(previous)).is_dir():
+        return None
+    try:
+        return read_bootspec(Path(os.readlink(previous)))
+    except BootspecError:
+        return None
 
 
 def _nix_build(workspace: Workspace, args: list[str]) -> NixRun:
@@ -162,6 +192,7 @@ def build(workspace: Workspace, generation: Path, options: BuildOptions) -> Clos
         bootspec = read_bootspec(Path(last["toplevel"]))
         return Closure(last["toplevel"], bootspec, last["stats"], last.get("provenance", {}))
     workspace.gc_root.parent.mkdir(parents=True, exist_ok=True)
+    _keep_previous(workspace)
     run = _nix_build(workspace, build_args(f"path:{generation}", workspace.gc_root, options))
     toplevel = toplevel_from_json(run.stdout)
     # Remembered only once the bootspec is known to be good.
@@ -241,5 +272,6 @@ def main(
         "changes": closure.changes,
         "closure_bytes_change": closure.closure_bytes_change,
         "provenance": closure.provenance,
+        "switch": switch_plan(closure.toplevel, _previous_bootspec(workspace), bootspec),
         "seconds": seconds,
     }

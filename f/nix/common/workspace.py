@@ -12,6 +12,7 @@ Under ``$WORKERS_DIR/$WORKER_INDEX/nix/`` (the *nix root*)::
     <vm>                      -> .generations/<vm>/<id>   the VM's link: config_dir
     .generations/<vm>/<id>/   one generation: flake.nix, default.nix, flake.lock
     .gcroots/<vm>             the out-link of the last good build, a GC root
+    .gcroots/<vm>.previous    the build before it, kept for a guest still running it
     .gcroots/<vm>.provenance.json  what that build was made from
     .leases/<vm>              the flow run that holds the VM, while one does
     .state/<vm>.json          what the VM was last locked, built and dry-run from
@@ -100,6 +101,10 @@ class Workspace:
     @property
     def gc_root(self) -> Path:
         return self.root / GC_ROOTS / self.vm_name
+
+    @property
+    def previous_gc_root(self) -> Path:
+        return self.root / GC_ROOTS / f"{self.vm_name}.previous"
 
     @property
     def provenance(self) -> Path:
