@@ -36,7 +36,7 @@ def evaluate_default(text: str, tmp_path: Path) -> dict:
         nixos-flake.nixosModules = {{
           profiles = moduleSet "profiles" {nix_string_list(list(PROFILES))};
           testSuites = moduleSet "testSuites" {nix_string_list(list(TEST_SUITES))};
-          mounts = moduleSet "mounts" [ "shares" ];
+          mounts = moduleSet "mounts" [ "shares" "storage" ];
         }};
         fakePackage = name: {{ overrideAttrs = f: {{ inherit name; attrs = f {{ }}; }}; }};
         prev = builtins.listToAttrs (map (n: {{ name = n; value = fakePackage n; }}) [ "fio" "xfsprogs" "libbpf-tools" ]);
@@ -315,3 +315,57 @@ def test_an_explicit_share_wins_over_a_suites_results_share():
     text = render_default(config)
     assert 'tag = "mine";' in text and 'tag = "fstests";' not in text
     assert '"/var/lib/xfstests" = {' in text
+
+
+STORAGE = {
+    "/mnt/scratch": {"device": "/dev/vdb", "fs_type": "xfs", "mkfs_args": ["-b", "size=16k"]},
+    "/var/lib/xfstests": {
+        "device": "/dev/disk/by-id/virtio-test",
+        "fs_type": "ext4",
+        "options": ["noatime"],
+        "auto_format": True,
+        "nofail": False,
+    },
+}
+
+
+@pytest.mark.nix
+def test_storage_becomes_the_librarys_options_with_their_names(tmp_path):
+    config = parse_vm_config(vm_name="disks", profiles=[], test_suites=["fstests"], storage=STORAGE)
+    evaluated = evaluate_default(render_default(config), tmp_path)
+    assert evaluated["imports"] == ["testSuites.fstests", "mounts.storage"]
+    assert evaluated["nixos-flake"]["storage"] == {
+        "/mnt/scratch": {
+            "device": "/dev/vdb",
+            "fsType": "xfs",
+            "options": [],
+            "mkfsArgs": ["-b", "size=16k"],
+            "autoFormat": False,
+            "nofail": True,
+        },
+        "/var/lib/xfstests": {
+            "device": "/dev/disk/by-id/virtio-test",
+            "fsType": "ext4",
+            "options": ["noatime"],
+            "mkfsArgs": [],
+            "autoFormat": True,
+            "nofail": False,
+        },
+    }
+    # The disk takes the place of the suite's results share.
+    assert "shares" not in evaluated["nixos-flake"]
+
+
+@pytest.mark.nix
+def test_no_storage_renders_nothing_for_it(tmp_path):
+    evaluated = evaluate_default(render_default(parse_vm_config(test_suites=[])), tmp_path)
+    assert "mounts.storage" not in evaluated["imports"]
+    assert "storage" not in evaluated["nixos-flake"]
+
+
+def test_a_share_at_a_suites_results_stays_when_a_disk_is_elsewhere():
+    config = parse_vm_config(
+        test_suites=["fstests"], storage={"/mnt/scratch": STORAGE["/mnt/scratch"]}
+    )
+    text = render_default(config)
+    assert 'tag = "fstests";' in text and '"/mnt/scratch" = {' in text

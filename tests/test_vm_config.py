@@ -1,11 +1,16 @@
+from typing import get_args
+
 import pytest
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.vm_config import (
     FEATURED_PROFILES,
     PROFILES,
+    STORAGE_FS_TYPES,
     TEST_SUITES,
     Share,
+    Storage,
+    StorageFsType,
     parse_vm_config,
 )
 from tests.support import public_key
@@ -50,6 +55,124 @@ def test_share_shorthand_and_full_form():
         "/mnt/src": Share(tag="src"),
         "/mnt/out": Share(tag="out", options=["ro", "noatime"]),
     }
+
+
+def test_storage_defaults_and_full_form():
+    config = parse_vm_config(
+        storage={
+            "/mnt/scratch": {"device": "/dev/vdb", "fs_type": "xfs"},
+            "/mnt/test": {
+                "device": "/dev/disk/by-id/virtio-test_1",
+                "fs_type": "ext4",
+                "options": ["noatime"],
+                "mkfs_args": ["-O", "^has_journal", "-E", "lazy_itable_init=0,nodiscard"],
+                "nofail": False,
+            },
+        }
+    )
+    assert config.storage == {
+        "/mnt/scratch": Storage(device="/dev/vdb", fs_type="xfs"),
+        "/mnt/test": Storage(
+            device="/dev/disk/by-id/virtio-test_1",
+            fs_type="ext4",
+            options=["noatime"],
+            mkfs_args=["-O", "^has_journal", "-E", "lazy_itable_init=0,nodiscard"],
+            nofail=False,
+        ),
+    }
+    scratch = config.storage["/mnt/scratch"]
+    assert (scratch.options, scratch.mkfs_args, scratch.auto_format, scratch.nofail) == (
+        [],
+        [],
+        False,
+        True,
+    )
+    assert parse_vm_config().storage == {}
+
+
+def test_storage_fs_types_are_the_literal_set():
+    assert get_args(StorageFsType) == STORAGE_FS_TYPES
+    assert "zfs" not in STORAGE_FS_TYPES and "bcachefs" not in STORAGE_FS_TYPES
+
+
+def _disk(**fields):
+    return {"/mnt/d": {"device": "/dev/vdb", "fs_type": "xfs", **fields}}
+
+
+@pytest.mark.parametrize(
+    ("storage", "field", "value", "allowed"),
+    [
+        (_disk(device="vdb"), "storage['/mnt/d'].device", "'vdb'", "under /dev/"),
+        (_disk(device="/dev/"), "storage['/mnt/d'].device", "'/dev/'", "under /dev/"),
+        (
+            _disk(device="/dev/../etc/x"),
+            "storage['/mnt/d'].device",
+            "'/dev/../etc/x'",
+            "normalised",
+        ),
+        (_disk(device="/dev/vdb/"), "storage['/mnt/d'].device", "'/dev/vdb/'", "normalised"),
+        (_disk(device="/dev/vd b"), "storage['/mnt/d'].device", "'/dev/vd b'", "letters, digits"),
+        (_disk(device="/dev/$(id)"), "storage['/mnt/d'].device", "'/dev/$(id)'", "letters"),
+        (_disk(device="UUID=1234"), "storage['/mnt/d'].device", "'UUID=1234'", "under /dev/"),
+        (_disk(fs_type="zfs"), "storage['/mnt/d'].fs_type", "'zfs'", "'xfs'"),
+        (_disk(fs_type="virtiofs"), "storage['/mnt/d'].fs_type", "'virtiofs'", "'btrfs'"),
+        (_disk(mkfs_args=["-b size=4k"]), "mkfs_args[0]", "'-b size=4k'", "one argument per"),
+        (_disk(mkfs_args=["-L", "a;reboot"]), "mkfs_args[1]", "'a;reboot'", "no blanks or shell"),
+        (_disk(mkfs_args=["${x}"]), "mkfs_args[0]", "'${x}'", "no blanks or shell"),
+        (_disk(mkfs_args=["%n"]), "mkfs_args[0]", "'%n'", "no blanks or shell"),
+        (_disk(options=["noatime,exec"]), "options[0]", "'noatime,exec'", "no commas"),
+        (
+            _disk(mkfs_args=["-f"], auto_format=True),
+            "storage['/mnt/d']",
+            "['-f']",
+            "mutually exclusive",
+        ),
+        (_disk(auto_format="yes"), "storage['/mnt/d'].auto_format", "'yes'", "boolean"),
+        (_disk(fstype="xfs"), "storage['/mnt/d'].fstype", "'xfs'", "Extra inputs"),
+        ({"/mnt/d": {"device": "/dev/vdb"}}, "storage['/mnt/d'].fs_type", "", "required"),
+        (
+            {"/nix/store": {"device": "/dev/vdb", "fs_type": "xfs"}},
+            "storage['/nix/store'] (the key)",
+            "'/nix/store'",
+            "mounts /, /nix, /nix/store, /lib/modules itself",
+        ),
+        (
+            {"/": {"device": "/dev/vdb", "fs_type": "xfs"}},
+            "storage['/'] (the key)",
+            "'/'",
+            "itself",
+        ),
+        (
+            {"/lib/modules/6.1": {"device": "/dev/vdb", "fs_type": "xfs"}},
+            "(the key)",
+            "'/lib/modules/6.1'",
+            "itself",
+        ),
+        ({"mnt/d": {"device": "/dev/vdb", "fs_type": "xfs"}}, "(the key)", "'mnt/d'", "absolute"),
+        (
+            {
+                "/mnt/a": {"device": "/dev/vdb", "fs_type": "xfs"},
+                "/mnt/b": {"device": "/dev/vdb", "fs_type": "ext4"},
+            },
+            "storage['/mnt/b'].device",
+            "'/dev/vdb'",
+            "one mount point per device",
+        ),
+    ],
+)
+def test_bad_storage_names_field_value_and_what_is_allowed(storage, field, value, allowed):
+    with pytest.raises(FlowInputError) as caught:
+        parse_vm_config(storage=storage)
+    message = str(caught.value)
+    assert field in message and value in message and allowed in message
+
+
+def test_a_mount_point_takes_a_share_or_a_disk_not_both():
+    with pytest.raises(FlowInputError) as caught:
+        parse_vm_config(shares={"/mnt/d": "d"}, storage=_disk())
+    message = str(caught.value)
+    assert "storage['/mnt/d']: shares mounts 'd' at '/mnt/d' already" in message
+    assert "\n  : " not in repr(message)
 
 
 @pytest.mark.parametrize(

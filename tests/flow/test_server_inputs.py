@@ -66,6 +66,15 @@ def test_the_same_call_on_the_command_line(workers_dir):
         ({"guest": {"vm_name": "a"}, "lock": {"update_lock": "yes"}}, "lock.update_lock: 'yes'"),
         ({"build": {"max_jobs": True}}, "build.max_jobs: True is not allowed; expected an integer"),
         ({"closure": {"test_suite": ["ltp"]}}, "closure.test_suite: not an input"),
+        ({"guest": {"storage": ["/dev/vdb"]}}, "guest.storage: ['/dev/vdb'] is not allowed"),
+        (
+            {"guest": {"storage": {"/mnt/d": {"device": "/dev/vdb;reboot", "fs_type": "xfs"}}}},
+            "storage['/mnt/d'].device: device '/dev/vdb;reboot' is not allowed",
+        ),
+        (
+            {"guest": {"storage": {"/mnt/d": {"device": "/dev/vdb", "fs_type": "zfs"}}}},
+            "storage['/mnt/d'].fs_type: Input should be 'btrfs', 'ext2'",
+        ),
     ],
 )
 def test_what_the_form_refuses_is_refused_before_anything_is_written(inputs, message, workers_dir):

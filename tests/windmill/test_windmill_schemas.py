@@ -43,6 +43,7 @@ def test_render_config_form_offers_the_library_choices(step_schemas):
     assert (args["user_name"]["typ"], args["user_name"]["default"]) == ({"str": None}, "kdevops")
     assert args["ssh_keys"]["typ"] == {"list": {"str": None}}
     assert args["shares"]["typ"] == {"object": {"name": None, "props": []}}
+    assert args["storage"]["typ"] == {"object": {"name": None, "props": []}}
     assert args["overrides"]["typ"] == {"list": {"object": {"name": None, "props": []}}}
     assert all(arg["has_default"] for arg in args.values())
     assert not any("resource" in str(arg["typ"]) for arg in args.values())

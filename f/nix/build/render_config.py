@@ -62,6 +62,7 @@ def main(
     ]
     | None = None,
     shares: dict | None = None,
+    storage: dict | None = None,
     ssh_keys: list[str] | None = None,
     overrides: list[dict] | None = None,
     extra_groups: list[str] | None = None,
@@ -76,6 +77,9 @@ def main(
     build-tools, monitoring and every suite); [] selects none.
     shares: {"/guest/mount/point": {"tag": "virtiofs-tag", "options": ["ro"]}}
     (a bare tag string is accepted as the value too).
+    storage: {"/guest/mount/point": {"device": "/dev/vdb", "fs_type": "xfs",
+    "options": [...], "mkfs_args": [...], "auto_format": false, "nofail": true}}:
+    block devices, formatted once when blank (mkfs_args or auto_format).
     overrides: [{"pkg": "fio", "src": "/abs/checkout" or a git URL,
     "ref": "branch (URLs only)", "attrs": {"version": "..."}}].
     extra_groups: the user's supplementary groups, replacing the library's
@@ -95,6 +99,7 @@ def main(
         profiles=profiles,
         test_suites=test_suites,
         shares=shares,
+        storage=storage,
         # The worker's own key first; parse_vm_config drops a repeat.
         ssh_keys=with_managed_key(ssh_keys),
         overrides=overrides,

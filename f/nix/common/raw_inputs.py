@@ -63,6 +63,7 @@ FLOW_INPUTS: dict[str, dict[str, str]] = {
         "home": "boolean",
         "home_dir": "string",
         "extra_groups": "array",
+        "storage": "object",
     },
     "closure": {
         "profiles": "array",

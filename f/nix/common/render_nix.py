@@ -22,6 +22,7 @@ from f.nix.common.vm_config import (
     SUITE_RESULT_SHARES,
     Share,
     SourceOverride,
+    Storage,
     VmConfig,
 )
 
@@ -87,7 +88,8 @@ HOME_TAG = "home"
 def _all_shares(config: VmConfig) -> dict[str, Share]:
     """The shares asked for, the operator's home and each selected suite's results.
 
-    A share asked for at the same mount point wins over the other two.
+    A share asked for at the same mount point wins over the other two, and so
+    does a storage device (a suite's results on a disk of their own).
     """
     shares = dict(config.shares)
     if config.home_mount is not None:
@@ -96,7 +98,11 @@ def _all_shares(config: VmConfig) -> dict[str, Share]:
         if suite in SUITE_RESULT_SHARES:
             options = list(SUITE_RESULT_SHARE_OPTIONS)
             shares.setdefault(SUITE_RESULT_SHARES[suite], Share(tag=suite, options=options))
-    return shares
+    return {
+        mount_point: share
+        for mount_point, share in shares.items()
+        if mount_point in config.shares or mount_point not in config.storage
+    }
 
 
 def _imports(config: VmConfig) -> list[str]:
@@ -106,6 +112,8 @@ def _imports(config: VmConfig) -> list[str]:
     ]
     if _all_shares(config):
         modules.append(nix_attr_path("nixos-flake", "nixosModules", "mounts", "shares"))
+    if config.storage:
+        modules.append(nix_attr_path("nixos-flake", "nixosModules", "mounts", "storage"))
     if not modules:
         return ["imports = [ ];"]
     return _block("imports = [", modules, "];")
@@ -147,6 +155,30 @@ def _shares(config: VmConfig) -> list[str]:
         # root logs in to the operator's files too (upstream kdevops-ng's home).
         lines.append(f"users.users.root.home = lib.mkForce {nix_string(config.home_mount)};")
     return lines
+
+
+def _storage_entry(mount_point: str, drive: Storage) -> list[str]:
+    """One nixos-flake.storage entry; the flow's snake_case keys become the options' names."""
+    settings = [
+        f"device = {nix_string(drive.device)};",
+        f"fsType = {nix_string(drive.fs_type)};",
+        f"options = {nix_string_list(drive.options)};",
+        f"mkfsArgs = {nix_string_list(drive.mkfs_args)};",
+        f"autoFormat = {'true' if drive.auto_format else 'false'};",
+        f"nofail = {'true' if drive.nofail else 'false'};",
+    ]
+    return _block(f"{nix_attr(mount_point)} = {{", settings, "};")
+
+
+def _storage(config: VmConfig) -> list[str]:
+    if not config.storage:
+        return []
+    body = [
+        line
+        for mount_point, drive in sorted(config.storage.items())
+        for line in _storage_entry(mount_point, drive)
+    ]
+    return _block("nixos-flake.storage = {", body, "};")
 
 
 def _extra_packages(config: VmConfig) -> list[str]:
@@ -221,6 +253,7 @@ def render_default(config: VmConfig) -> str:
         _user(config) + [f"{nix_attr_path(*option)} = true;" for option in config.gated_options],
         _ssh_keys(config),
         _shares(config),
+        _storage(config),
         _extra_packages(config),
         _overrides(config),
     ]

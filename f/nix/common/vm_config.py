@@ -24,6 +24,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     field_validator,
     model_validator,
@@ -87,6 +88,11 @@ SUITE_RESULT_SHARES: dict[str, str] = {
     "usertests": "/var/lib/usertests",
 }
 SUITE_RESULT_SHARE_OPTIONS = ("nofail",)
+# File systems a storage entry may hold: those NixOS 26.05 mounts and formats
+# with its own tools (system.fsPackages) and the kernel's own modules. ZFS and
+# bcachefs are left out: they bring out-of-tree kernel modules
+# (boot.extraModulePackages), which the external kernel cannot take.
+STORAGE_FS_TYPES = ("btrfs", "ext2", "ext3", "ext4", "f2fs", "vfat", "xfs")
 # Accounts NixOS, its services or the library's suites and profiles create
 # themselves (tests/real_nixos reads them off evaluated guests); a user of the
 # same name would fail NixOS's evaluation.
@@ -136,6 +142,11 @@ HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?")
 _POSIX_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
 _SHARE_TAG = re.compile(r"[A-Za-z0-9_.-]{1,36}")
 _MOUNT_OPTION = re.compile(r"[A-Za-z0-9_.=:/+@-]+")
+# What udev names block devices with (/dev/vdb, /dev/nvme0n1,
+# /dev/disk/by-id/virtio-scratch, /dev/disk/by-path/pci-0000:00:05.0).
+_BLOCK_DEVICE = re.compile(r"/dev/[A-Za-z0-9_.:+@/-]+")
+# One mkfs argument: "-b", "size=16k", "-O", "^has_journal", "crc=1,reflink=1".
+_MKFS_ARG = re.compile(r"[A-Za-z0-9_.=:,/+@^-]+")
 _PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _ATTR_COMPONENT = re.compile(r"[A-Za-z_][A-Za-z0-9_'-]*")
 
@@ -248,6 +259,29 @@ def check_mount_option(option: str) -> str:
     return option
 
 
+def check_block_device(device: str) -> str:
+    if (
+        _BLOCK_DEVICE.fullmatch(device) is None
+        or os.path.normpath(device) != device
+        or device.startswith("/dev/.")
+        or "/." in device
+    ):
+        raise ValueError(
+            f"device {device!r} is not allowed; a block device is a normalised path under "
+            "/dev/ (/dev/vdb, /dev/disk/by-id/...) of letters, digits and _ . : + @ / -"
+        )
+    return device
+
+
+def check_mkfs_arg(arg: str) -> str:
+    if _MKFS_ARG.fullmatch(arg) is None:
+        raise ValueError(
+            f"mkfs argument {arg!r} is not allowed; one argument per entry, made of "
+            "letters, digits and _ . = : , / + @ ^ - (no blanks or shell characters)"
+        )
+    return arg
+
+
 def check_attribute_path(path: str) -> str:
     """A nixpkgs attribute path such as ``strace`` or ``linuxPackages.cpupower``."""
     if not all(_ATTR_COMPONENT.fullmatch(part) and is_identifier(part) for part in path.split(".")):
@@ -283,6 +317,9 @@ MountPoint = Annotated[str, AfterValidator(check_mount_point)]
 ShareTag = Annotated[str, AfterValidator(check_share_tag)]
 MountOption = Annotated[str, AfterValidator(check_mount_option)]
 AttributePath = Annotated[str, AfterValidator(check_attribute_path)]
+BlockDevice = Annotated[str, AfterValidator(check_block_device)]
+MkfsArg = Annotated[str, AfterValidator(check_mkfs_arg)]
+StorageFsType = Literal["btrfs", "ext2", "ext3", "ext4", "f2fs", "vfat", "xfs"]
 NixText = Annotated[str, AfterValidator(_no_nul)]
 
 
@@ -292,6 +329,33 @@ class Share(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     tag: ShareTag
     options: list[MountOption] = Field(default_factory=list)
+
+
+class Storage(BaseModel):
+    """One block device, mounted in the guest at the key it is stored under.
+
+    The library's nixos-flake.storage.<mount point>, field by field:
+    fs_type is fsType, mkfs_args mkfsArgs, auto_format autoFormat.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    device: BlockDevice
+    fs_type: StorageFsType
+    options: list[MountOption] = Field(default_factory=list)
+    mkfs_args: list[MkfsArg] = Field(default_factory=list)
+    # Strict: pydantic would take "no" or 0 for false; JSON has true and false.
+    auto_format: StrictBool = False
+    nofail: StrictBool = True
+
+    @model_validator(mode="after")
+    def _one_way_to_format(self) -> "Storage":
+        if self.auto_format and self.mkfs_args:
+            raise ValueError(
+                f"auto_format and mkfs_args {self.mkfs_args!r} are mutually exclusive: "
+                "mkfs_args formats a blank device with those arguments, auto_format with "
+                "mkfs's defaults; give one"
+            )
+        return self
 
 
 class SourceOverride(BaseModel):
@@ -384,6 +448,7 @@ class VmConfig(BaseModel):
     profiles: tuple[ProfileName, ...] = FEATURED_PROFILES
     test_suites: tuple[TestSuiteName, ...] = FEATURED_TEST_SUITES
     shares: dict[MountPoint, Share] = Field(default_factory=dict)
+    storage: dict[MountPoint, Storage] = Field(default_factory=dict)
     ssh_keys: tuple[SshPublicKey, ...] = ()
     overrides: tuple[SourceOverride, ...] = ()
     extra_groups: tuple[GroupName, ...] | None = None
@@ -411,6 +476,23 @@ class VmConfig(BaseModel):
                 for mount, share in value.items()
             }
         return value
+
+    @model_validator(mode="after")
+    def _one_file_system_per_mount_point_and_device(self) -> "VmConfig":
+        for mount_point in sorted(self.storage.keys() & self.shares.keys()):
+            raise ValueError(
+                f"storage[{mount_point!r}]: shares mounts {self.shares[mount_point].tag!r} at "
+                f"{mount_point!r} already; a mount point takes a share or a device, not both"
+            )
+        seen: dict[str, str] = {}
+        for mount_point, drive in sorted(self.storage.items()):
+            if drive.device in seen:
+                raise ValueError(
+                    f"storage[{mount_point!r}].device: {drive.device!r} is mounted at "
+                    f"{seen[drive.device]!r} already; one mount point per device"
+                )
+            seen[drive.device] = mount_point
+        return self
 
     @field_validator("extra_groups", mode="before")
     @classmethod
@@ -490,7 +572,8 @@ def format_validation_error(error: ValidationError) -> str:
         # Our own checks (value_error) already quote the value; pydantic's do not.
         if item["type"] != "value_error":
             message = f"{message}; got {item['input']!r}"
-        lines.append(f"{location}: {message}")
+        # A check across fields (VmConfig's own) names its fields in the message.
+        lines.append(f"{location}: {message}" if location else message)
     return "invalid input:\n  " + "\n  ".join(lines)
 
 
@@ -498,7 +581,7 @@ def parse_vm_config(**inputs: Any) -> VmConfig:
     """Validate raw step inputs into a VmConfig.
 
     None means "not given": the field's default applies (the featured
-    profiles and suites, no keys, shares or overrides).
+    profiles and suites, no keys, shares, storage or overrides).
     """
     given = {name: value for name, value in inputs.items() if value is not None}
     for name, value in given.items():
