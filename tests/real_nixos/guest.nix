@@ -40,6 +40,33 @@ in
       ;
   }) config.fileSystems;
 
+  # nixos-flake.storage (mounts/storage): each entry as the module got it,
+  # and the format units it made, as systemd will run them (the condition's
+  # script text, so nothing is built to read it).
+  storage = {
+    entries = config.nixos-flake.storage or { };
+    formatUnits =
+      lib.mapAttrs
+        (_: unit: {
+          inherit (unit)
+            requiredBy
+            before
+            requires
+            after
+            conflicts
+            ;
+          inherit (unit.unitConfig) DefaultDependencies;
+          inherit (unit.serviceConfig) Type RemainAfterExit ExecStart;
+          condition = unit.serviceConfig.ExecCondition.text or null;
+          path = map packageName unit.path;
+        })
+        (
+          lib.filterAttrs (
+            name: unit: lib.hasPrefix "format-" name && unit.serviceConfig ? ExecCondition
+          ) (enabled config.systemd.services)
+        );
+  };
+
   kernel = {
     enable = config.boot.kernel.enable;
     # What a reference to the kernel image interpolates to (boot.json's
