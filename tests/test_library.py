@@ -93,7 +93,10 @@ def test_kdevops_ngs_own_library_is_never_used(workers_dir, tmp_path, monkeypatc
 @pytest.mark.parametrize(
     ("declared", "found"),
     [
-        ({"contract": CONTRACT, "version": CONTRACT_VERSION + 1}, "at contract version 2"),
+        (
+            {"contract": CONTRACT, "version": CONTRACT_VERSION + 1},
+            f"at contract version {CONTRACT_VERSION + 1}",
+        ),
         ({"contract": CONTRACT, "version": "1"}, "at contract version '1'"),
         ({"contract": CONTRACT, "version": True}, "at contract version True"),
         ({"contract": "kdevops-ng", "version": 1}, "names the contract 'kdevops-ng'"),

@@ -26,8 +26,8 @@ from f.nix.common.windmill_env import in_windmill_job_hint, worker_variable
 CONTRACT_FILE = "flow-contract.json"
 CONTRACT = "nix-build-flow"
 # Raised with the library's own flow-contract.json whenever the steps come to
-# depend on something new of the library.
-CONTRACT_VERSION = 1
+# depend on something new of the library (2: nixosModules.mounts.storage).
+CONTRACT_VERSION = 2
 WHAT_TO_SET = (
     "set NIXOS_FLAKE_DIR to the absolute path of a copy of this repository's "
     "vendor/nixos-flake on the worker"
