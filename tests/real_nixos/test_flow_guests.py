@@ -41,7 +41,7 @@ KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPf0DyGEQSIDYKT7+Ef5WzBEp2AYVZDhZ5fCz
 OTHER_KEY = (
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC1/TyU8UP5Mb8rMyTjtkzxU6J3EEXHQ8Yq3x8/1a3Xb ci@host"
 )
-OVERRIDDEN = ["fio", "xfsprogs", "xfstests", "libbpf-tools"]
+OVERRIDDEN = ["fio", "xfsprogs", "xfstests", "libbpf-tools", "cpupower"]
 # What the tests read off a guest (guest.nix): a function of the overridden
 # packages and the guest's nixosConfiguration.
 GUEST_SUMMARY = Path(__file__).with_name("guest.nix")
@@ -520,8 +520,9 @@ def test_source_overrides_are_what_gets_installed(guest):
             assert release and source.startswith("src.") and len(source) == 11, built
             assert set(source.removeprefix("src.")) <= set("0123456789abcdef"), built
             assert f"-{built['version']}" in built["out"], built
-        if package in ("fio", "xfsprogs", "xfstests"):
-            # Installed by the suites (fio, xfsprogs) and fstests itself.
+        if package in ("fio", "xfsprogs", "xfstests", "libbpf-tools", "cpupower"):
+            # Installed by the suites (fio, xfsprogs), fstests itself and the
+            # devel profile (libbpf-tools, cpupower).
             assert built["out"] in guest.config["packagePaths"]
 
 

@@ -1,7 +1,7 @@
 # The library's overlay: its own packages (../pkgs), plus fio, xfstests,
-# xfsprogs and libbpf-tools recipes that keep building when a source
-# override replaces `src` (prev.<pkg>.overrideAttrs (old: { src = ...; })),
-# and sysbench with its PostgreSQL driver.
+# xfsprogs, libbpf-tools and cpupower recipes that keep building when a
+# source override replaces `src` (prev.<pkg>.overrideAttrs (old: { src =
+# ...; })), and sysbench with its PostgreSQL driver.
 final: prev:
 (import ../pkgs { pkgs = final; })
 // {
@@ -9,5 +9,6 @@ final: prev:
   xfsprogs = import ./xfsprogs.nix { inherit prev; };
   xfstests = import ./xfstests.nix { inherit final prev; };
   libbpf-tools = final.callPackage ./libbpf-tools.nix { };
+  cpupower = import ./cpupower.nix { inherit final; };
   sysbench = import ./sysbench.nix { inherit final prev; };
 }

@@ -5,13 +5,29 @@
 #
 # Source overrides: a GitHub tarball or a checkout without submodules has
 # no src/cc/libbpf, so nixpkgs' libbpf source takes its place; bpftool is
-# nixpkgs' bpftools instead of the bundled submodule; blazesym (Rust, built
-# with cargo at build time) is left out, so memleak and opensnoop print raw
-# addresses instead of symbol names.
+# nixpkgs' bpftools instead of the bundled submodule.
+#
+# Symbolization: futexctn, memleak and opensnoop resolve user-space stack
+# addresses to symbol names through blazesym (bcc builds it from its
+# submodule with cargo, which a sandboxed build cannot fetch crates for). nixpkgs has
+# blazesym's C library as blazesym-c (pkgs/by-name/bl/blazesym-c): 0.1.7
+# in 26.05, whose blazesym.h is the one bcc 0.36.1's submodule (capi
+# 0.1.5) carries but for a comment. It is linked statically (a build
+# input, not a run-time one). bcc's Makefile turns it on for x86 only, and
+# so does this recipe. A tree whose Makefile predates blazesym-c (bcc before
+# 0.36.1, which linked the older libblazesym.a) builds without it.
+#
+# Names: every tool is also installed as <tool>-libbpf, the name Debian's
+# libbpf-tools package uses and upstream kdevops-ng's monitor units call
+# (biolatency-libbpf, blkalgn-libbpf). bcc's own Python tools install as
+# bin/<tool> too, so with bcc in the same profile the suffixed name is the
+# unambiguous one.
 {
   lib,
   stdenv,
   bcc,
+  # null: build without symbolization (a nixpkgs without blazesym-c).
+  blazesym-c ? null,
   bpftools,
   elfutils,
   libbpf,
@@ -20,6 +36,9 @@
   zlib,
 }:
 
+let
+  symbolize = blazesym-c != null && stdenv.hostPlatform.isx86_64;
+in
 stdenv.mkDerivation {
   pname = "libbpf-tools";
   inherit (bcc) version src;
@@ -52,15 +71,44 @@ stdenv.mkDerivation {
     fi
   '';
 
+  # The Makefile builds blazesym with `cd $(LIBBLAZESYM_SRC) && $(CARGO)
+  # build` and copies target/release/libblazesym_c.a and
+  # capi/include/blazesym.h from there: a directory laid out so, holding
+  # nixpkgs' library, and CARGO=true make that build a no-op.
+  preBuild = lib.optionalString symbolize ''
+    if grep -q libblazesym_c.a libbpf-tools/Makefile; then
+      blazesym=$NIX_BUILD_TOP/blazesym
+      mkdir -p "$blazesym/target/release" "$blazesym/capi/include"
+      ln -s ${blazesym-c}/lib/libblazesym_c.a "$blazesym/target/release/"
+      ln -s ${blazesym-c}/include/blazesym.h "$blazesym/capi/include/"
+      makeFlagsArray+=(USE_BLAZESYM=1 CARGO=true "LIBBLAZESYM_SRC=$blazesym")
+    else
+      echo "libbpf-tools: this tree does not build blazesym-c; no symbolization"
+      makeFlagsArray+=(USE_BLAZESYM=0)
+    fi
+  '';
+
   makeFlags = [
     "-C"
     "libbpf-tools"
-    "USE_BLAZESYM=0"
     "BPFTOOL=${lib.getExe' bpftools "bpftool"}"
     "CLANG=clang"
     "LLVM_STRIP=llvm-strip"
     "prefix=${placeholder "out"}"
-  ];
+  ]
+  ++ lib.optional (!symbolize) "USE_BLAZESYM=0";
+
+  postInstall = ''
+    for tool in "$out"/bin/*; do
+      name=''${tool##*/}
+      case $name in
+        *-libbpf) ;;
+        *) ln -s "$name" "$out/bin/$name-libbpf" ;;
+      esac
+    done
+  '';
+
+  passthru = { inherit symbolize; };
 
   meta = {
     description = "BPF CO-RE tools from bcc's libbpf-tools directory";

@@ -52,7 +52,9 @@ in
       btrfs-progs
       bzip2
       coreutils
-      linuxPackages.cpupower
+      # The overlay's (overlays/cpupower.nix), which a source override of
+      # cpupower replaces everywhere.
+      cpupower
       e2fsprogs
       expect
       gcc
