@@ -213,6 +213,19 @@ in
         condition = unit.unitConfig.ConditionPathExists or null;
       };
   blktestsConfig = config.environment.etc."blktests/config".text or null;
+  # The devel profile's option and what its fio and libbpf-tools install
+  # beyond nixpkgs' recipes (overlays/fio.nix, overlays/libbpf-tools.nix).
+  devel = {
+    vfioUnsafeInterrupts = config.nixos-flake.devel.vfioUnsafeInterrupts or null;
+    bashCompletion = config.programs.bash.completion.enable;
+    fioPostInstall = pkgs.fio.postInstall or "";
+    libbpfTools = {
+      symbolize = pkgs.libbpf-tools.symbolize or null;
+      blazesym = if pkgs ? blazesym-c then pkgs.blazesym-c.outPath else null;
+      preBuild = pkgs.libbpf-tools.preBuild or "";
+      postInstall = pkgs.libbpf-tools.postInstall or "";
+    };
+  };
 
   # What the guest starts at boot, as its configuration says (counted by
   # tests/real_nixos/boot_units.py): each enabled unit's lines that pull other
