@@ -69,10 +69,14 @@ def test_featured_default_renders_every_featured_module(tmp_path):
     assert evaluated["nixos-flake"] == {
         "user": {"name": "kdevops"},
         "monitoring": {"enable": True},
-        # Each suite that files results gets its results directory from the host.
+        # Each suite that files results gets its results directory from the host,
+        # and so do the monitoring profile's units.
         "shares": {
-            mount_point: {"tag": suite, "options": ["nofail"]}
-            for suite, mount_point in SUITE_RESULT_SHARES.items()
+            **{
+                mount_point: {"tag": suite, "options": ["nofail"]}
+                for suite, mount_point in SUITE_RESULT_SHARES.items()
+            },
+            "/var/lib/monitoring": {"tag": "monitoring", "options": ["nofail"]},
         },
     }
     assert "users" not in evaluated and evaluated["nixpkgs"] is None
@@ -84,6 +88,23 @@ def test_minimal_config_imports_nothing(tmp_path):
     evaluated = evaluate_default(render_default(config), tmp_path)
     assert evaluated["imports"] == []
     assert evaluated["nixos-flake"] == {"user": {"name": "kdevops"}}
+
+
+@pytest.mark.nix
+def test_the_monitoring_profile_files_its_runs_on_a_share_a_given_one_replaces(tmp_path):
+    config = parse_vm_config(vm_name="mon", profiles=["monitoring"], test_suites=[])
+    evaluated = evaluate_default(render_default(config), tmp_path)
+    assert evaluated["imports"] == ["profiles.monitoring", "mounts.shares"]
+    assert evaluated["nixos-flake"]["shares"] == {
+        "/var/lib/monitoring": {"tag": "monitoring", "options": ["nofail"]}
+    }
+    config = parse_vm_config(
+        vm_name="mon", profiles=["monitoring"], test_suites=[], shares={"/var/lib/monitoring": "m"}
+    )
+    evaluated = evaluate_default(render_default(config), tmp_path)
+    assert evaluated["nixos-flake"]["shares"] == {
+        "/var/lib/monitoring": {"tag": "m", "options": []}
+    }
 
 
 @pytest.mark.nix
@@ -275,7 +296,9 @@ def test_rendered_files_parse(tmp_path):
 
 @pytest.mark.nix
 def test_the_operators_home_is_shared_and_is_roots_home(tmp_path):
-    config = parse_vm_config(vm_name="home", test_suites=[], home=True, home_dir="/home/op")
+    config = parse_vm_config(
+        vm_name="home", profiles=[], test_suites=[], home=True, home_dir="/home/op"
+    )
     evaluated = evaluate_default(render_default(config), tmp_path)
     assert "mounts.shares" in evaluated["imports"]
     assert evaluated["nixos-flake"]["shares"] == {"/home/op": {"tag": "home", "options": []}}

@@ -292,6 +292,40 @@ in
     lib.filterAttrs (name: _: lib.hasSuffix "-src" name) system._module.specialArgs.inputs
   );
 
+  # The monitoring profile (profiles/monitoring): its options, but the
+  # package, and its template units as systemd will run them; null without
+  # the profile.
+  monitoring =
+    let
+      cfg = config.nixos-flake.monitoring or null;
+      field = attrs: name: attrs.${name} or null;
+      unit = service: {
+        inherit (service) description;
+        WantsMountsFor = field service.unitConfig "WantsMountsFor";
+        serviceConfig = lib.genAttrs [
+          "Type"
+          "RemainAfterExit"
+          "ExecStartPre"
+          "ExecStart"
+          "ExecStop"
+          "ExecStopPost"
+          "KillSignal"
+          "ProtectSystem"
+          "ReadWritePaths"
+        ] (field service.serviceConfig);
+      };
+    in
+    if cfg == null then
+      null
+    else
+      {
+        options = removeAttrs cfg [ "libbpfTools" ];
+        libbpfTools = cfg.libbpfTools.outPath;
+        units = lib.mapAttrs (_: unit) (
+          lib.filterAttrs (name: _: lib.hasPrefix "monitor-" name) (enabled config.systemd.services)
+        );
+      };
+
   assertions = map (assertion: assertion.message) (
     builtins.filter (assertion: !assertion.assertion) config.assertions
   );

@@ -18,6 +18,7 @@ from pathlib import Path
 from f.nix.common.errors import LibraryError
 from f.nix.common.nix_syntax import nix_attr, nix_attr_path, nix_string, nix_string_list
 from f.nix.common.vm_config import (
+    PROFILE_RESULT_SHARES,
     SUITE_RESULT_SHARE_OPTIONS,
     SUITE_RESULT_SHARES,
     Share,
@@ -86,7 +87,7 @@ HOME_TAG = "home"
 
 
 def _all_shares(config: VmConfig) -> dict[str, Share]:
-    """The shares asked for, the operator's home and each selected suite's results.
+    """The shares asked for, the operator's home and each selected suite's and profile's results.
 
     A share asked for at the same mount point wins over the other two, and so
     does a storage device (a suite's results on a disk of their own).
@@ -98,6 +99,10 @@ def _all_shares(config: VmConfig) -> dict[str, Share]:
         if suite in SUITE_RESULT_SHARES:
             options = list(SUITE_RESULT_SHARE_OPTIONS)
             shares.setdefault(SUITE_RESULT_SHARES[suite], Share(tag=suite, options=options))
+    for profile in config.profiles:
+        if profile in PROFILE_RESULT_SHARES:
+            options = list(SUITE_RESULT_SHARE_OPTIONS)
+            shares.setdefault(PROFILE_RESULT_SHARES[profile], Share(tag=profile, options=options))
     return {
         mount_point: share
         for mount_point, share in shares.items()

@@ -88,6 +88,9 @@ SUITE_RESULT_SHARES: dict[str, str] = {
     "usertests": "/var/lib/usertests",
 }
 SUITE_RESULT_SHARE_OPTIONS = ("nofail",)
+# The same for a profile that files results: the monitoring profile's units
+# write each run under /var/lib/monitoring/runs/<run-id> (its outputDir).
+PROFILE_RESULT_SHARES: dict[str, str] = {"monitoring": "/var/lib/monitoring"}
 # File systems a storage entry may hold: those NixOS 26.05 mounts and formats
 # with its own tools (system.fsPackages) and the kernel's own modules. ZFS and
 # bcachefs are left out: they bring out-of-tree kernel modules
