@@ -350,7 +350,7 @@ def test_no_firewall_and_every_served_port_declared_for_one(guest):
 
 def test_no_documentation_but_man_pages_for_fstests(guest):
     docs = guest.config["docs"]
-    # xfs/293 and xfs/294 read `man xfs_io`; nothing else reads documentation.
+    # xfs/293, xfs/449 and others read the xfsprogs manual pages; nothing else reads documentation.
     man = "fstests" in guest.test_suites
     assert docs["man"] is man and docs["enable"] is man
     assert [docs[part] for part in ("info", "doc", "dev", "nixos")] == [False] * 4
