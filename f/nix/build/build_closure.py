@@ -80,16 +80,18 @@ def toplevel_from_json(stdout: str) -> str:
         ) from None
 
 
+def _rooted(link: Path) -> str | None:
+    """The store path a GC-root link holds, while both the link and the path exist."""
+    if not link.is_symlink():
+        return None
+    target = os.readlink(link)
+    return target if Path(target).is_dir() else None
+
+
 def _still_built(last: dict, config: str, gc_root: Path) -> bool:
     """The last build was of this very config and its GC root still holds the result."""
     toplevel = last.get("toplevel")
-    return (
-        last.get("config") == config
-        and toplevel is not None
-        and gc_root.is_symlink()
-        and os.readlink(gc_root) == toplevel
-        and Path(toplevel).is_dir()
-    )
+    return last.get("config") == config and toplevel is not None and _rooted(gc_root) == toplevel
 
 
 def _keep_previous(workspace: Workspace) -> None:
@@ -99,23 +101,20 @@ def _keep_previous(workspace: Workspace) -> None:
     until it is switched or restarted; without a root, the host's next
     garbage collection would take its programs away under it.
     """
-    current = workspace.gc_root
-    if not current.is_symlink() or not Path(os.readlink(current)).is_dir():
-        return
-    target = os.readlink(current)
+    target = _rooted(workspace.gc_root)
     previous = workspace.previous_gc_root
-    if previous.is_symlink() and os.readlink(previous) == target:
+    if target is None or _rooted(previous) == target:
         return
     run_nix(["build", target, "--out-link", str(previous)])
 
 
 def _previous_bootspec(workspace: Workspace) -> Bootspec | None:
     """The bootspec of the build before the last, while it is kept; None otherwise."""
-    previous = workspace.previous_gc_root
-    if not previous.is_symlink() or not Path(os.readlink(previous)).is_dir():
+    previous = _rooted(workspace.previous_gc_root)
+    if previous is None:
         return None
     try:
-        return read_bootspec(Path(os.readlink(previous)))
+        return read_bootspec(Path(previous))
     except BootspecError:
         return None
 
