@@ -95,14 +95,13 @@ def _all_shares(config: VmConfig) -> dict[str, Share]:
     shares = dict(config.shares)
     if config.home_mount is not None:
         shares.setdefault(config.home_mount, Share(tag=HOME_TAG))
-    for suite in config.test_suites:
-        if suite in SUITE_RESULT_SHARES:
+    # Suite and profile names do not overlap: each selected one with results
+    # gets its share, tagged with its name.
+    result_shares = SUITE_RESULT_SHARES | PROFILE_RESULT_SHARES
+    for name in (*config.test_suites, *config.profiles):
+        if name in result_shares:
             options = list(SUITE_RESULT_SHARE_OPTIONS)
-            shares.setdefault(SUITE_RESULT_SHARES[suite], Share(tag=suite, options=options))
-    for profile in config.profiles:
-        if profile in PROFILE_RESULT_SHARES:
-            options = list(SUITE_RESULT_SHARE_OPTIONS)
-            shares.setdefault(PROFILE_RESULT_SHARES[profile], Share(tag=profile, options=options))
+            shares.setdefault(result_shares[name], Share(tag=name, options=options))
     return {
         mount_point: share
         for mount_point, share in shares.items()

@@ -95,7 +95,8 @@ PROFILE_RESULT_SHARES: dict[str, str] = {"monitoring": "/var/lib/monitoring"}
 # with its own tools (system.fsPackages) and the kernel's own modules. ZFS and
 # bcachefs are left out: they bring out-of-tree kernel modules
 # (boot.extraModulePackages), which the external kernel cannot take.
-STORAGE_FS_TYPES = ("btrfs", "ext2", "ext3", "ext4", "f2fs", "vfat", "xfs")
+StorageFsType = Literal["btrfs", "ext2", "ext3", "ext4", "f2fs", "vfat", "xfs"]
+STORAGE_FS_TYPES: tuple[str, ...] = get_args(StorageFsType)
 # Accounts NixOS, its services or the library's suites and profiles create
 # themselves (tests/real_nixos reads them off evaluated guests); a user of the
 # same name would fail NixOS's evaluation.
@@ -322,7 +323,6 @@ MountOption = Annotated[str, AfterValidator(check_mount_option)]
 AttributePath = Annotated[str, AfterValidator(check_attribute_path)]
 BlockDevice = Annotated[str, AfterValidator(check_block_device)]
 MkfsArg = Annotated[str, AfterValidator(check_mkfs_arg)]
-StorageFsType = Literal["btrfs", "ext2", "ext3", "ext4", "f2fs", "vfat", "xfs"]
 NixText = Annotated[str, AfterValidator(_no_nul)]
 
 
