@@ -106,7 +106,7 @@ def derive(host: Host) -> Path | None:
     if header is None:
         return None
     boot = host.path(f"/boot/config-{host.release}")
-    source = host.guest_path(header) if header.is_relative_to(host.root) else str(header)
+    source = host.guest_path(header)
     text = (
         f"{DERIVED_MARK}{source}\n"
         "# (not the kernel's .config: options set to n are absent, an int set to 1 "

@@ -104,14 +104,10 @@ def xunit_statuses(report: Path) -> dict[str, str]:
     return statuses
 
 
-def written_report(host: Host, output: str) -> Path | None:
-    """The last xunit report check says it wrote, as a path under the host's root."""
+def written_report(output: str) -> Path | None:
+    """The last xunit report check says it wrote (a path under the host's root: $PWD's)."""
     written = REPORT_WRITTEN.findall(output)
-    if not written:
-        return None
-    # check prints the path it wrote, which is under the host's root already.
-    path = Path(written[-1])
-    return path if path.is_relative_to(host.root) else host.path(written[-1])
+    return Path(written[-1]) if written else None
 
 
 def check_output_statuses(output: str) -> dict[str, str]:
@@ -220,7 +216,7 @@ class Fstests(Suite):
 
     def collect(self, host: Host, instance: str, run_dir: Path, output: str) -> dict[str, str]:
         """From the xunit report this run said it wrote (a copy stays in run_dir), or its output."""
-        report = written_report(host, output)
+        report = written_report(output)
         if report is None or not report.is_file():
             return check_output_statuses(output)
         shutil.copyfile(report, run_dir / report.name)
