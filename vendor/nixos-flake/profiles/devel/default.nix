@@ -22,6 +22,8 @@ let
   ];
 in
 {
+  imports = [ ../../kernel/module-parameters.nix ];
+
   options.nixos-flake.devel.vfioUnsafeInterrupts = lib.mkOption {
     type = lib.types.bool;
     default = true;
@@ -132,17 +134,12 @@ in
     # too, so that a release changing that default does not take it away.
     programs.bash.completion.enable = lib.mkDefault true;
 
-    boot.extraModprobeConfig = lib.mkIf cfg.vfioUnsafeInterrupts (
-      lib.concatMapStringsSep "\n" (
-        module: "options ${module} allow_unsafe_interrupts=1"
-      ) unsafeInterruptModules
-    );
-    # tmpfiles' w writes only to a file that exists: nothing happens for a
-    # module not built in and not loaded yet (modprobe.d covers that one).
-    systemd.tmpfiles.rules = lib.mkIf cfg.vfioUnsafeInterrupts (
-      map (
-        module: "w /sys/module/${module}/parameters/allow_unsafe_interrupts - - - - 1"
-      ) unsafeInterruptModules
+    # A module parameter of each (../../kernel/module-parameters.nix):
+    # modprobe.d for a modular kernel, /sys/module at boot for a built-in one.
+    nixos-flake.moduleParameters = lib.mkIf cfg.vfioUnsafeInterrupts (
+      lib.genAttrs unsafeInterruptModules (_: {
+        allow_unsafe_interrupts = "1";
+      })
     );
 
     # Let the unprivileged user read kernel addresses and use perf events:

@@ -13,6 +13,8 @@ let
     "${directory} *(rw,sync,insecure,no_root_squash,no_subtree_check,fsid=${toString (index + 1)})";
 in
 {
+  imports = [ ../../kernel/module-parameters.nix ];
+
   options.nixos-flake.testSuites.nfsServer = {
     exports = lib.mkOption {
       type = lib.types.listOf lib.types.str;
@@ -39,18 +41,13 @@ in
     {
       # The client: mount.nfs, rpc.statd for NFSv3 locking, rpcbind.
       boot.supportedFilesystems = [ "nfs" ];
-      # A modular nfs takes the port as a module option when it loads. A
-      # built-in one is set at boot instead of on the kernel command line,
-      # which kdevops-ng's boot does not pass on: the parameter is writable
-      # at run time (fs/nfs/super.c, module_param_named(callback_tcpport,
-      # nfs_callback_set_tcpport, portnr, 0644)) and read when the callback
-      # service starts, at the first NFSv4.0 mount. systemd-tmpfiles-setup
-      # writes it early in boot, before any mount; `w` writes only to a file
-      # that exists, so a modular or absent nfs is left alone.
-      boot.extraModprobeConfig = "options nfs callback_tcpport=${toString cfg.callbackPort}";
-      systemd.tmpfiles.rules = [
-        "w /sys/module/nfs/parameters/callback_tcpport - - - - ${toString cfg.callbackPort}"
-      ];
+      # Not on the kernel command line, which kdevops-ng's boot does not
+      # pass on: a module parameter (../../kernel/module-parameters.nix),
+      # writable at run time (fs/nfs/super.c, module_param_named(
+      # callback_tcpport, nfs_callback_set_tcpport, portnr, 0644)) and read
+      # when the callback service starts, at the first NFSv4.0 mount, which
+      # comes after systemd-tmpfiles-setup sets it.
+      nixos-flake.moduleParameters.nfs.callback_tcpport = toString cfg.callbackPort;
       networking.firewall.allowedTCPPorts = [ cfg.callbackPort ];
     }
     (lib.mkIf (cfg.exports != [ ]) {
