@@ -192,10 +192,6 @@ in
       };
     in
     lib.sort (a: b: a.priority < b.priority) (map describe providers);
-  documentation = {
-    inherit (config.documentation) enable;
-    man = config.documentation.man.enable;
-  };
   # Unit files installed from packages, as name:output.
   systemdPackages = map (
     package: "${packageName package}:${package.outputName or "out"}"
