@@ -1,6 +1,7 @@
-"""dev/current-nix picks the host's nix when it is 2.18 or newer, else the Debian 13 root.
+"""dev/current-nix picks the host's nix when it is 2.18 or newer, else the Debian 13 root;
+--debian13 and --sid name a root.
 
-Only what needs no root: which of the two it picks for a given `nix --version` (a stand-in
+Only what needs no root: which one it picks for a given `nix --version` (a stand-in
 nix on PATH says it), that the host's nix runs the command as given, and the usage errors.
 Making and entering the root takes root and minutes; .ci/run does that.
 """
@@ -34,7 +35,11 @@ def fake_nix(directory, version_line: str, sandbox: str = "true"):
 
 
 def run(*args: str, path: str, **kwargs) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key != "DEBIAN13_ROOT"}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBIAN13_ROOT", "DEBIAN_SID_ROOT")
+    }
     return subprocess.run(
         [str(SCRIPT), *args],
         env={**environment, "PATH": path},
@@ -91,10 +96,11 @@ def test_a_failing_nix_is_the_root(tmp_path):
     assert completed.stdout == "debian13\n"
 
 
-def test_debian13_forces_the_root_whatever_the_host_has(tmp_path):
+@pytest.mark.parametrize("root", ["debian13", "sid"])
+def test_a_named_root_is_used_whatever_the_host_has(tmp_path, root):
     bin_dir = fake_nix(tmp_path / "bin", "nix (Nix) 2.31.2pre")
-    completed = run("--debian13", "--which", path=f"{bin_dir}:/usr/bin:/bin")
-    assert (completed.returncode, completed.stdout) == (0, "debian13\n"), completed.stderr
+    completed = run(f"--{root}", "--which", path=f"{bin_dir}:/usr/bin:/bin")
+    assert (completed.returncode, completed.stdout) == (0, f"{root}\n"), completed.stderr
 
 
 def test_a_new_enough_host_nix_runs_the_command_here_as_given(tmp_path):
@@ -113,12 +119,14 @@ def test_the_commands_exit_status_is_its_own(tmp_path):
     assert completed.returncode == 7
 
 
-@pytest.mark.parametrize("args", [[], ["--debian13"], ["--help"]])
+@pytest.mark.parametrize("args", [[], ["--debian13"], ["--sid"], ["--help"]])
 def test_without_a_command_it_prints_its_usage(tmp_path, args):
     bin_dir = fake_nix(tmp_path / "bin", "nix (Nix) 2.26.3")
     completed = run(*args, path=f"{bin_dir}:/usr/bin:/bin")
     assert completed.returncode == 2
-    assert completed.stderr.startswith("usage: dev/current-nix [--debian13] COMMAND [ARGS...]")
+    assert completed.stderr.startswith(
+        "usage: dev/current-nix [--debian13|--sid] COMMAND [ARGS...]"
+    )
     assert completed.stdout == ""
 
 
