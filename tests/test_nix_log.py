@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,7 @@ def failing_build(log_lines: int = 30) -> list[str]:
             event(action="result", fields=[f"stub build step {i}"], id=5, type=101)
             for i in range(1, log_lines + 1)
         ),
+        event(action="result", fields=[1, 2, 0, 1], id=3, type=105),
         event(action="stop", id=5),
         event(
             action="msg",
@@ -91,7 +93,7 @@ def test_failure_report_names_the_derivation_and_its_last_lines(reader):
         reader.feed(line)
     report = reader.failure_report()
     assert report[0] == f"error: builder for '{DRV}' failed with exit code 1"
-    assert report[1] == "last 25 log lines of nixos-system-stub-ea353834a42b:"
+    assert report[1] == f"the build of {DRV} failed; its last 25 log lines:"
     assert report[2:] == [f"  stub build step {i}" for i in range(6, 31)]
 
 
@@ -185,3 +187,88 @@ def test_other_failures_are_not_evaluation_errors(reader, lines):
     for line in lines:
         reader.feed(line)
     assert not reader.failed_in_evaluation
+
+
+# Streams captured from real runs of three Nixes (tests/nix_streams/README.md).
+STREAMS = Path(__file__).resolve().parent / "nix_streams"
+VERSIONS = ["2.8", "2.26", "2.34"]
+
+
+def captured(version: str, case: str) -> list[str]:
+    return (STREAMS / f"nix-{version}-{case}.jsonl").read_text().splitlines()
+
+
+def drv_named(lines: list[str], name: str) -> str:
+    """The store path of the derivation ``name`` that the stream's build activities name."""
+    for line in lines:
+        fields = json.loads(line[5:]).get("fields") or []
+        if fields and str(fields[0]).endswith(f"-{name}.drv"):
+            return str(fields[0])
+    raise AssertionError(f"no build of {name} in the stream")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_failed_build_is_found_by_structure_in_every_version(reader, version):
+    lines = captured(version, "failed-build")
+    for line in lines:
+        reader.feed(line)
+    top = drv_named(lines, "top")
+    assert reader.failed_builds == [top]
+    report = reader.failure_report()
+    # nix's own message, whole, whatever its words; then ours, the same in every version.
+    assert len(reader.errors) == 1 and report[0] == reader.errors[0] and top in report[0]
+    assert report[1] == f"the build of {top} failed; its last 4 log lines:"
+    assert report[2:4] == ["  line one", "  line two"]
+    assert report[5] == "  about to fail"
+    assert not reader.failed_in_evaluation
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_finished_run_reports_everything_done_in_every_version(reader, version):
+    for line in captured(version, "three-builds"):
+        reader.feed(line)
+    assert reader.failed_builds == []
+    assert len(reader.built) == 3
+    reader.finish()
+    assert reader.reports[-1].percent == 99
+    assert reader.reports[-1].done == reader.reports[-1].expected >= 3
+    assert all(0 <= report.percent <= 99 for report in reader.reports)
+
+
+def test_nix_2_34_counts_do_not_end_equal_so_only_finish_says_done(reader):
+    # Why finish() exists: 2.34's last count for three finished builds is 3 of 4.
+    for line in captured("2.34", "three-builds"):
+        reader.feed(line)
+    assert reader.progress == Progress(3, 4)
+
+
+def test_of_several_running_builds_the_quoted_one_failed(reader):
+    other = DRV.replace("nixos-system-stub", "other")
+    for line in [
+        event(action="start", id=3, level=0, text="", type=104),
+        event(action="start", fields=[DRV, "", 1, 1], id=5, level=3, text="", type=105),
+        event(action="start", fields=[other, "", 1, 1], id=6, level=3, text="", type=105),
+        event(action="result", fields=[0, 2, 2, 1], id=3, type=105),
+        event(action="stop", id=5),
+        event(action="stop", id=6),
+        event(action="msg", level=0, msg=f"error: some future wording about '{DRV}'"),
+    ]:
+        reader.feed(line)
+    assert reader.failed_builds == [DRV]
+
+
+def test_an_unknown_wording_still_reaches_the_user_whole(reader):
+    for line in [
+        event(action="start", id=3, level=0, text="", type=104),
+        event(action="start", fields=[DRV, "", 1, 1], id=5, level=3, text="", type=105),
+        event(action="result", fields=["the builder's last words"], id=5, type=101),
+        event(action="result", fields=[0, 1, 1, 1], id=5 - 2, type=105),
+        event(action="stop", id=5),
+        event(action="msg", level=0, msg="error: Kaputt.\n  Grund: unbekannt"),
+    ]:
+        reader.feed(line)
+    assert reader.failure_report() == [
+        "error: Kaputt.\n  Grund: unbekannt",
+        f"the build of {DRV} failed; its last 1 log lines:",
+        "  the builder's last words",
+    ]

@@ -61,6 +61,8 @@ class NixVersion:
 
 # `nix flake update [--flake REF] INPUT...` replaced `nix flake lock --update-input`.
 FLAKE_UPDATE_SINCE = NixVersion(2, 19)
+# `--json-format 1|2` on commands that print store path infos (path-info).
+JSON_FORMAT_SINCE = NixVersion(2, 33)
 MINIMUM = NixVersion(2, 4)
 # What nixpkgs 25.05 and later ask (lib/minfeatures.nix); the library supports
 # none older than 26.05, so a real build needs it, while the flow itself runs
@@ -207,6 +209,9 @@ def run_nix(args: Sequence[str]) -> NixRun:
         assert process.stdout is not None
         stdout = process.stdout.read()
         returncode = process.wait()
+        pump.join(timeout=5)
+        if returncode == 0:
+            reader.finish()
     finally:
         if process.poll() is None:
             # Interrupted (job cancelled, Ctrl-C): do not leave nix running.
@@ -226,9 +231,27 @@ def run_nix(args: Sequence[str]) -> NixRun:
 
 
 @functools.cache
+def nix_version_line() -> str:
+    """What the flow's ``nix --version`` prints, e.g. ``nix (Nix) 2.34.8``; asked once."""
+    return run_nix(["--version"]).stdout.strip()
+
+
+@functools.cache
 def nix_version() -> NixVersion:
     """The version of the ``nix`` the flow runs (``nix_executable``), asked once per process."""
-    version = NixVersion.parse(run_nix(["--version"]).stdout)
+    version = NixVersion.parse(nix_version_line())
     if version < MINIMUM:
         raise NixNotFoundError(f"nix {version} is too old: flakes need Nix {MINIMUM} or newer")
     return version
+
+
+def json_format_args(version_line: str) -> list[str]:
+    """``--json-format 2`` for a nix that takes it (Nix 2.33 and later), else nothing.
+
+    From 2.33 ``--json`` alone warns on every call and means version 1, which a
+    later release will refuse; Lix, whose version numbers run ahead (2.9x),
+    has no such flag.
+    """
+    if "Lix" in version_line or NixVersion.parse(version_line) < JSON_FORMAT_SINCE:
+        return []
+    return ["--json-format", "2"]

@@ -8,6 +8,12 @@ reader turns the JSON into the human-readable lines nix would have printed
 done/expected counts of builds and downloads for progress, remembers which
 paths were built and fetched, and keeps the last log lines of every build so
 that a failure can show them.
+
+What it concludes it reads from the stream's structure, never from nix's
+English, which changes between versions (Nix 2.8 says "builder for '<drv>'
+failed", 2.34 "Cannot build '<drv>'."): a build failed when the builds'
+progress counts one more failure while its activity runs; a run is complete
+when nix exits 0. nix's messages are passed on whole.
 """
 
 import json
@@ -69,6 +75,7 @@ class Progress:
 class _Build:
     drv: str
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=BUILD_TAIL_LINES))
+    running: bool = True
 
 
 class NixLogReader:
@@ -82,6 +89,9 @@ class NixLogReader:
         self._types: dict[int, int] = {}
         self._builds: dict[int, _Build] = {}
         self._counts: dict[int, tuple[int, int]] = {}
+        # The failures actBuilds' progress has counted so far (its fourth field).
+        self._failures: dict[int, int] = {}
+        self._failed_builds: list[_Build] = []
         self.built: list[str] = []
         self.fetched: list[str] = []
         self.errors: list[str] = []
@@ -130,14 +140,49 @@ class NixLogReader:
             and not any(_TRANSFER_FAILURE.search(error) for error in self.errors)
         )
 
+    @property
+    def failed_builds(self) -> list[str]:
+        """The derivations whose builds failed, as the stream's structure says.
+
+        When actBuilds' progress counts a new failure, the builds running at
+        that moment are the candidates (Nix 2.8 to 2.34 count it before the
+        failed build's activity stops). With several running, those that an
+        error message quotes by store path narrow them down; the path is the
+        one token every wording of a build failure shares.
+        """
+        failed = list(dict.fromkeys(build.drv for build in self._failed_builds))
+        quoted = [drv for drv in failed if any(drv in error for error in self.errors)]
+        return quoted if len(failed) > 1 and quoted else failed
+
     def failure_report(self) -> list[str]:
-        """nix's error messages, then the last log lines of each build they name."""
+        """nix's error messages, whole; then each failed build and its last log lines."""
         lines = list(self.errors) or list(self.plain_lines)
-        for build in self._builds.values():
-            if any(build.drv in error for error in self.errors) and build.tail:
-                lines.append(f"last {len(build.tail)} log lines of {store_name(build.drv)}:")
-                lines += [f"  {entry}" for entry in build.tail]
+        tails = {build.drv: build.tail for build in self._builds.values()}
+        for drv in self.failed_builds:
+            tail = tails.get(drv) or ()
+            lines.append(
+                f"the build of {drv} failed; its last {len(tail)} log lines:"
+                if tail
+                else f"the build of {drv} failed; it logged nothing"
+            )
+            lines += [f"  {entry}" for entry in tail]
         return lines
+
+    def finish(self) -> None:
+        """nix exited 0: everything it set out to build or fetch is there.
+
+        Nix's own counts need not end equal (2.34 ends a three-build run at
+        3 of 4), so the end of the run, not the last count, says "done".
+        """
+        if not self._counts:
+            return
+        before = self.progress
+        self._counts = {
+            activity: (max(done, expected), max(done, expected))
+            for activity, (done, expected) in self._counts.items()
+        }
+        if self.progress != before:
+            self._on_progress(self.progress)
 
     def _start(self, event: dict) -> None:
         activity, kind = event.get("id"), event.get("type")
@@ -154,7 +199,10 @@ class NixLogReader:
             self._on_line(text)
 
     def _stop(self, event: dict) -> None:
-        self._types.pop(event.get("id"), None)
+        activity = event.get("id")
+        self._types.pop(activity, None)
+        if activity in self._builds:
+            self._builds[activity].running = False
 
     def _result(self, event: dict) -> None:
         activity, kind = event.get("id"), event.get("type")
@@ -173,8 +221,15 @@ class NixLogReader:
         ):
             before = self.progress
             self._counts[activity] = (int(fields[0]), int(fields[1]))
+            if self._types.get(activity) == ACT_BUILDS and len(fields) >= 4:
+                self._count_failures(activity, int(fields[3]))
             if self.progress != before:
                 self._on_progress(self.progress)
+
+    def _count_failures(self, activity: int, failures: int) -> None:
+        if failures > self._failures.get(activity, 0):
+            self._failed_builds += [build for build in self._builds.values() if build.running]
+        self._failures[activity] = failures
 
     def _msg(self, event: dict) -> None:
         level = event.get("level", LEVEL_INFO)
