@@ -9,7 +9,9 @@
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from f.nix.common.atomic_files import read_json_object
 from f.nix.common.errors import NixCommandError, StalePinError
@@ -70,32 +72,60 @@ def pinned(lock: dict) -> dict[str, dict]:
     return result
 
 
-# How nix says that an input's content is not what flake.lock pins, Nix 2.8's way
-# (still used by later versions when they compare hashes, not the input's attributes):
-#   NAR hash mismatch in input 'path:/srv/lib?lastModified=..&narHash=..' (/nix/store/..), ...
-_NAR_HASH_MISMATCH = re.compile(r"NAR hash mismatch in input '(?:path:)?([^?']+)")
-# and Nix 2.26's, the locked and the fetched input's attributes as JSON:
-#   mismatch in field 'narHash' of input '{..."path":"/srv/lib","type":"path"}', got '{...}'
-_NAR_HASH_FIELD_MISMATCH = re.compile(r"mismatch in field 'narHash' of input '(.*?)', got '")
+@dataclass(frozen=True)
+class Wording:
+    """One way a nix says that a locked input's content is not what flake.lock pins.
+
+    nix says it only in English, so each wording is a row here, named by the
+    versions that print it and where it was read; ``tests/test_flake_lock.py``
+    holds each row's message. ``pattern``'s group 1 is the input: a URL, a
+    directory, or (``as_json``) the locked attributes as JSON.
+    """
+
+    versions: str
+    seen: str
+    pattern: re.Pattern[str]
+    as_json: bool = False
+
+
+STALE_PIN_WORDINGS = (
+    Wording(
+        "Nix 2.8 to 2.25, 2.34, 2.35; Lix 2.9x",
+        "captured from Nix 2.8.0 and 2.34.8 (test_a_changed_and_collected_library_pin_says_how_"
+        "to_recover); Nix 2.35 src/libfetchers/fetchers.cc; Lix 2.9x's fetchers",
+        # NAR hash mismatch in input 'path:/srv/lib?lastModified=..&narHash=..' (/nix/store/..),
+        #   expected '..', got '..'                                   (2.8; Lix adds the URL too)
+        # NAR hash mismatch in input 'path:/srv/lib?..', expected '..' but got '..'   (2.34, 2.35)
+        re.compile(r"NAR hash mismatch in input '(?:path:)?([^?']+)"),
+    ),
+    Wording(
+        "Nix 2.26 to 2.33",
+        "captured from Nix 2.26.3 (the same test)",
+        # mismatch in field 'narHash' of input '{..."path":"/srv/lib","type":"path"}', got '{...}'
+        re.compile(r"mismatch in field 'narHash' of input '(.*?)', got '"),
+        as_json=True,
+    ),
+)
 
 
 def _stale_input(text: str) -> str | None:
     """The input (a directory for a ``path:`` input) a hash-mismatch error names, if any."""
-    found = _NAR_HASH_MISMATCH.search(text)
-    if found is not None:
-        return found.group(1)
-    found = _NAR_HASH_FIELD_MISMATCH.search(text)
-    if found is None:
-        return None
-    try:
-        attributes = json.loads(found.group(1))
-    except json.JSONDecodeError:
-        attributes = None
-    if not isinstance(attributes, dict):
-        return "one of its inputs"
-    if attributes.get("type") == "path" and "path" in attributes:
-        return str(attributes["path"])
-    return flake_url(attributes)
+    for wording in STALE_PIN_WORDINGS:
+        found = wording.pattern.search(text)
+        if found is None:
+            continue
+        if not wording.as_json:
+            return unquote(found.group(1))
+        try:
+            attributes = json.loads(found.group(1))
+        except json.JSONDecodeError:
+            attributes = None
+        if not isinstance(attributes, dict):
+            return "one of its inputs"
+        if attributes.get("type") == "path" and "path" in attributes:
+            return str(attributes["path"])
+        return flake_url(attributes)
+    return None
 
 
 def explain_stale_pin(error: NixCommandError, config_dir: Path) -> Exception:
