@@ -19,8 +19,10 @@ def _fresh_nix_version_cache(monkeypatch):
     # The nix the tests mean is the one on PATH, whatever NIX_BIN the caller has.
     monkeypatch.delenv("NIX_BIN", raising=False)
     nix_command.nix_version.cache_clear()
+    nix_command.nix_version_line.cache_clear()
     yield
     nix_command.nix_version.cache_clear()
+    nix_command.nix_version_line.cache_clear()
 
 
 @pytest.fixture(autouse=True)

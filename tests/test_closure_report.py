@@ -22,6 +22,28 @@ def test_closure_stats_read_both_path_info_shapes():
     }
 
 
+def test_closure_stats_read_json_format_2():
+    # Nix 2.34.8's `path-info --json --json-format 2 --recursive --closure-size`, shortened.
+    version_2 = {
+        "info": {
+            "a3nacn4l444vz1x4kj6dr73dhvj96djc-source": {
+                "ca": {
+                    "hash": "sha256-+KbKWFrpPAZOYP2a7Trm7fyYOnTJK4dN+w2IQESkAF0=",
+                    "method": "nar",
+                },
+                "closureSize": 3616,
+                "narSize": 3616,
+                "references": [],
+                "version": 2,
+            }
+        },
+        "storeDir": "/nix/store",
+        "version": 2,
+    }
+    top = "/nix/store/a3nacn4l444vz1x4kj6dr73dhvj96djc-source"
+    assert closure_stats_from_json(version_2, top) == {"store_paths": 1, "closure_bytes": 3616}
+
+
 def test_dry_run_plan_parsing():
     messages = [
         "these 2 derivations will be built:",

@@ -15,6 +15,7 @@ from f.nix.common.nix_command import (
     NixCommandError,
     NixNotFoundError,
     NixVersion,
+    json_format_args,
     nix_argv,
     nix_version,
     run_nix,
@@ -235,3 +236,19 @@ def test_too_old_nix_is_refused(fake_nix):
 @pytest.mark.nix
 def test_real_nix_version_is_detected():
     assert nix_version() >= NixVersion(2, 4)
+
+
+@pytest.mark.parametrize(
+    ("version_line", "args"),
+    [
+        ("nix (Nix) 2.8.0", []),
+        ("nix (Nix) 2.26.3", []),
+        ("nix (Nix) 2.32.9", []),
+        ("nix (Nix) 2.33.0", ["--json-format", "2"]),
+        ("nix (Nix) 2.34.8", ["--json-format", "2"]),
+        ("nix (Determinate Nix 3.16.0) 2.33.1", ["--json-format", "2"]),
+        ("nix (Lix, like Nix) 2.95.0", []),
+    ],
+)
+def test_json_format_only_where_nix_takes_it(version_line, args):
+    assert json_format_args(version_line) == args

@@ -14,7 +14,7 @@ and what a dry run would do."""
 import json
 import re
 
-from f.nix.common.nix_command import run_nix
+from f.nix.common.nix_command import json_format_args, nix_version_line, run_nix
 from f.nix.common.nix_log import plain
 
 _DRY_RUN_HEADER = re.compile(
@@ -24,13 +24,23 @@ _DRY_RUN_HEADER = re.compile(
 
 def closure_stats(toplevel: str) -> dict:
     """Number of store paths in the closure and their total size (``nix path-info``)."""
-    stdout = run_nix(["path-info", "--json", "--recursive", "--closure-size", toplevel]).stdout
-    return closure_stats_from_json(json.loads(stdout), toplevel)
+    json_format = json_format_args(nix_version_line())
+    argv = ["path-info", "--json", *json_format, "--recursive", "--closure-size", toplevel]
+    return closure_stats_from_json(json.loads(run_nix(argv).stdout), toplevel)
 
 
 def closure_stats_from_json(info: list | dict, toplevel: str) -> dict:
-    # Nix >= 2.19 prints an object keyed by path; older versions a list of objects.
-    entries = info if isinstance(info, dict) else {entry["path"]: entry for entry in info}
+    """The stats from any shape of ``path-info --json``, each version's told by its structure:
+    a list of objects with ``path`` (before Nix 2.19), an object keyed by path (2.19 on, and
+    ``--json-format 1``), or ``{"version": 2, "info": {...}}`` keyed by base name
+    (``--json-format 2``, Nix 2.33 on)."""
+    if isinstance(info, list):
+        entries = {entry["path"]: entry for entry in info}
+    elif info.get("version") == 2 and isinstance(info.get("info"), dict):
+        entries = info["info"]
+        toplevel = toplevel.rsplit("/", 1)[-1]
+    else:
+        entries = info
     top = entries.get(toplevel) or {}
     closure_bytes = top.get("closureSize") or sum(e.get("narSize", 0) for e in entries.values())
     return {"store_paths": len(entries), "closure_bytes": int(closure_bytes)}
