@@ -1,5 +1,9 @@
 """The table a real-NixOS run prints: each config or check, and for each tree "evaluated" or
-nix's first error, with the seconds it took."""
+nix's first error, with the seconds it took; then every evaluation warning heard, by row.
+
+A row of a supported release fails on an evaluation warning (``strict``): a
+warning today is an error in a release or two, and our callers see it on
+every build. An early-warning row only reports it."""
 
 import re
 import time
@@ -10,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from f.nix.common.nix_log import plain
+from tests.real_nixos.eval_warnings import listening
 from tests.real_nixos.wrapped_tree import CommandFailed
 
 _NIX_ERROR = re.compile(r"^\s*error:\s*(\S.*)$")
@@ -34,6 +39,11 @@ class Row:
     column: str
     outcome: str
     seconds: float
+    warnings: tuple[str, ...] = ()
+
+
+class EvaluationWarning(AssertionError):
+    """A supported release printed evaluation warnings (listed in the message)."""
 
 
 class EvaluationTable:
@@ -49,24 +59,52 @@ class EvaluationTable:
             self.columns.append(name)
 
     @contextmanager
-    def row(self, subject: str, column: str = "") -> Iterator[None]:
-        """Record how the block went for ``subject`` in ``column`` (default: the first)."""
+    def row(self, subject: str, column: str = "", strict: bool = True) -> Iterator[None]:
+        """Record how the block went for ``subject`` in ``column`` (default: the first).
+
+        With ``strict``, an evaluation warning heard in the block fails it.
+        """
         column = column or (self.columns[0] if self.columns else "result")
         self.column(column)
         started = time.monotonic()
-        try:
-            yield
-        except CommandFailed as error:
-            self._add(subject, column, first_error(error.output), started)
-            raise
-        except BaseException as error:
-            if not isinstance(error, pytest.skip.Exception):
-                self._add(subject, column, f"failed: {error}", started)
-            raise
-        self._add(subject, column, "evaluated", started)
+        with listening() as warnings:
+            try:
+                yield
+            except CommandFailed as error:
+                self._add(subject, column, first_error(error.output), started, warnings)
+                raise
+            except BaseException as error:
+                if not isinstance(error, pytest.skip.Exception):
+                    self._add(subject, column, f"failed: {error}", started, warnings)
+                raise
+        if strict and warnings:
+            self._add(subject, column, f"{len(warnings)} evaluation warnings", started, warnings)
+            raise EvaluationWarning(
+                f"{subject} evaluated with warnings on a supported release:\n"
+                + "\n".join(f"  evaluation warning: {warning}" for warning in warnings)
+            )
+        outcome = f"evaluated, {len(warnings)} warnings" if warnings else "evaluated"
+        self._add(subject, column, outcome, started, warnings)
 
-    def _add(self, subject: str, column: str, outcome: str, started: float) -> None:
-        self.rows.append(Row(subject, column, outcome, time.monotonic() - started))
+    def _add(
+        self, subject: str, column: str, outcome: str, started: float, warnings: list[str]
+    ) -> None:
+        row = Row(subject, column, outcome, time.monotonic() - started, tuple(warnings))
+        self.rows.append(row)
+
+    def render_warnings(self) -> list[str]:
+        """Every evaluation warning, once per tree, with the rows that printed it."""
+        lines = []
+        for column in self.columns:
+            rows: dict[str, list[str]] = {}
+            for row in self.rows:
+                if row.column == column:
+                    for warning in row.warnings:
+                        rows.setdefault(warning, []).append(row.subject)
+            for warning, subjects in rows.items():
+                lines.append(f"{column}: evaluation warning: {warning}")
+                lines.append(f"    in {', '.join(subjects)}")
+        return lines
 
     def render(self) -> list[str]:
         subjects = list(dict.fromkeys(row.subject for row in self.rows))
@@ -92,3 +130,19 @@ class EvaluationTable:
             ]
             lines.append("  ".join(line).rstrip())
         return lines
+
+
+def early_assertions_summary(results: dict[str, str | None]) -> list[str]:
+    """How the guest assertions went on the early-warning tree, failures grouped by cause."""
+    if not results:
+        return []
+    failures: dict[str, list[str]] = {}
+    for nodeid, first in results.items():
+        if first is not None:
+            failures.setdefault(first, []).append(nodeid.rpartition("::")[2])
+    failed = sum(len(names) for names in failures.values())
+    lines = [f"early warning, guest assertions: {len(results) - failed} passed, {failed} failed"]
+    for first, names in failures.items():
+        lines.append(f"  {len(names)} x {first[:160]}")
+        lines += [f"      {name}" for name in names]
+    return lines

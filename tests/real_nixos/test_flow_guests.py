@@ -28,10 +28,11 @@ from f.nix.common.vm_config import (
     check_user_name,
 )
 from tests import kdevops_fstests
+from tests.real_nixos import eval_warnings
 from tests.real_nixos.boot_units import started_at_boot
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.test_library_template import template_flake
-from tests.real_nixos.wrapped_tree import CommandFailed, nix
+from tests.real_nixos.wrapped_tree import CommandFailed, Tree, nix
 from tests.support import (
     OFFLINE_NIX_CONFIG,
     REPOSITORY,
@@ -109,6 +110,7 @@ class Guest:
     inputs: dict
     result: dict
     config: dict = field(repr=False)
+    tree: Tree | None = None
 
     @property
     def profiles(self) -> tuple[str, ...]:
@@ -135,6 +137,7 @@ def run_flow(inputs: dict, workers: Path) -> dict:
     env.pop("NIXOS_FLAKE_DIR", None)
     argv = localflow_argv(inputs)
     completed = subprocess.run(argv, cwd=REPOSITORY, capture_output=True, text=True, env=env)
+    eval_warnings.heard(completed.stderr)
     if completed.returncode != 0:
         raise CommandFailed(argv, completed.stderr)
     return json.loads(completed.stdout)
@@ -150,26 +153,32 @@ def read_guest(config_dir: str) -> dict:
     return json.loads(output)
 
 
-@pytest.fixture(scope="module", params=list(CONFIGS), ids=lambda name: name.replace(" ", "-"))
-def guest(request, real_nixpkgs, early_warning, tmp_path_factory, table) -> Guest:
-    name = request.param
-    scratch = tmp_path_factory.mktemp(name.replace(" ", "-"))
-    inputs = {
-        "vm_name": name.replace(" ", "-"),
-        **CONFIGS[name](scratch / "sources"),
-    }
+# Each config on the supported tree, then on the early-warning tree: there its
+# assertions are reported, never failing the run (conftest.py).
+GUEST_PARAMS = [(name, tree) for tree in ("supported", "next") for name in CONFIGS]
 
-    def dry_run(nixpkgs: str, workers: Path) -> dict:
-        return run_flow(flow_inputs(**inputs, nixpkgs=nixpkgs, dry_run=True), workers)
 
-    early_warning.evaluate(
-        f"flow: {name}",
-        lambda nixpkgs: read_guest(dry_run(nixpkgs, scratch / "workers-next")["config_dir"]),
-    )
-    with table.row(f"flow: {name}"):
-        result = dry_run(real_nixpkgs, scratch / "workers")
+def guest_id(param: tuple[str, str]) -> str:
+    name, tree = param
+    return name.replace(" ", "-") + ("@next" if tree == "next" else "")
+
+
+@pytest.fixture(scope="module", params=GUEST_PARAMS, ids=guest_id)
+def guest(request, real_tree, early_warning, tmp_path_factory, table) -> Guest:
+    name, which = request.param
+    if which == "next":
+        if early_warning.tree is None:
+            pytest.skip("NIXPKGS_NEXT is not set: no early-warning tree")
+        tree, column, strict = early_warning.tree, early_warning.column, False
+    else:
+        tree, column, strict = real_tree, "", True
+    nixpkgs = tree.reference
+    scratch = tmp_path_factory.mktemp(guest_id(request.param))
+    inputs = {"vm_name": name.replace(" ", "-"), **CONFIGS[name](scratch / "sources")}
+    with table.row(f"flow: {name}", column, strict=strict):
+        result = run_flow(flow_inputs(**inputs, nixpkgs=nixpkgs, dry_run=True), scratch / "workers")
         config = read_guest(result["config_dir"])
-    return Guest(name, inputs, result, config)
+    return Guest(name, inputs, result, config, tree)
 
 
 # The backend, in every guest.
@@ -274,6 +283,23 @@ def test_the_bootspec_document_names_the_initrd_and_no_kernel_build(guest):
     assert document["system"] == "x86_64-linux"
     assert document["label"].endswith("(Linux external)")
     assert not [drv for drv in derivation["inputDrvs"] if is_kernel_build(drv)]
+
+
+def test_the_guest_names_the_nixpkgs_commit_it_is_built_from(guest):
+    if guest.tree.revision is None:
+        pytest.skip("the tree's commit is not known (NIXPKGS_REVISION is not set)")
+    flake = Path(guest.result["config_dir"]).resolve()
+    nixos = json.loads(
+        nix(
+            "eval",
+            "--json",
+            f"path:{flake}#nixosConfigurations.imageless.config.system.nixos",
+            "--apply",
+            "nixos: { inherit (nixos) revision version; }",
+        )
+    )
+    assert nixos["revision"] == guest.tree.revision
+    assert nixos["version"].endswith(f".{guest.tree.revision[:7]}")
 
 
 def test_the_host_name_is_the_vm_name(guest):

@@ -14,6 +14,7 @@ from pathlib import Path
 from f.nix.common.nix_command import NIX_FOR_SUPPORTED_NIXPKGS, NixVersion, nix_argv
 from f.nix.common.nixpkgs_release import older_than, oldest_supported, release_of
 from tests import support
+from tests.real_nixos import eval_warnings
 
 WRAPPER = Path(__file__).resolve().parent / "wrapper"
 # The wrapper's declared nixpkgs, replaced by the tree under test in the copy
@@ -23,10 +24,17 @@ WRAPPER_NIXPKGS_URL = '"github:NixOS/nixpkgs/nixos-26.05"'
 
 @dataclass(frozen=True)
 class Tree:
-    """A wrapped tree: the flake reference the flow takes as ``nixpkgs``, and its release."""
+    """A wrapped tree: the flake reference the flow takes as ``nixpkgs``, its release and,
+    when known, its commit."""
 
     reference: str
     release: str
+    revision: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How the table names it: ``nixpkgs 26.05 (fd146203)``."""
+        return f"nixpkgs {self.release}" + (f" ({self.revision[:8]})" if self.revision else "")
 
 
 class CommandFailed(AssertionError):
@@ -40,6 +48,7 @@ class CommandFailed(AssertionError):
 def nix(*args: str) -> str:
     """Run the nix CLI with flakes enabled and no binary cache; its stdout, or CommandFailed."""
     completed = support.nix(*args)
+    eval_warnings.heard(completed.stderr)
     if completed.returncode != 0:
         raise CommandFailed(nix_argv(args), completed.stderr)
     return completed.stdout
@@ -70,12 +79,15 @@ def tree_release(value: str, reference: str) -> str:
     return release or nix("eval", "--raw", f"{reference}#lib.trivial.release").strip()
 
 
-def wrap_tree(value: str, directory: Path) -> Tree:
-    """A locked copy of the wrapper in ``directory`` around the tree.
+def wrap_tree(value: str, directory: Path, revision: str | None = None) -> Tree:
+    """A locked copy of the wrapper in ``directory`` around the tree, which is the nixpkgs
+    commit ``revision`` when given.
 
     Refuses, saying what to do, a tree the library does not support and a
     nix too old for any tree it supports.
     """
+    if revision is not None and not re.fullmatch(r"[0-9a-f]{40}", revision):
+        raise ValueError(f"a nixpkgs revision is 40 hexadecimal digits, not {revision!r}")
     oldest = oldest_supported(support.LIBRARY)
     version = NixVersion.parse(nix("--version"))
     if version < NIX_FOR_SUPPORTED_NIXPKGS:
@@ -99,7 +111,9 @@ def wrap_tree(value: str, directory: Path) -> Tree:
     flake.write_text(text.replace(WRAPPER_NIXPKGS_URL, f'"{reference}"'), encoding="utf-8")
     (directory / "lib").mkdir()
     (directory / "lib" / ".version").write_text(f"{release}\n", encoding="utf-8")
+    if revision is not None:
+        (directory / "lib" / ".git-revision").write_text(f"{revision}\n", encoding="utf-8")
     # A flake's own lock is not consulted for the inputs of an input that
     # another flake overrides (Nix 2.8), so the tree goes into the url itself.
     nix("flake", "lock", f"path:{directory}")
-    return Tree(f"path:{directory}", release)
+    return Tree(f"path:{directory}", release, revision)

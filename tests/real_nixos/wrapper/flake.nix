@@ -7,7 +7,8 @@
 #
 # and pass the copy where the flow or the library takes a nixpkgs (see
 # wrapped_tree.py for why the url, not --override-input). The copy also gets
-# the tree's lib/.version, so that the flow reads the release it wraps.
+# the tree's lib/.version, so that the flow reads the release it wraps, and,
+# when known, its commit in lib/.git-revision, so that its systems name it.
 # Nothing of the tree itself is changed.
 {
   description = "nixpkgs with stand-ins for the files a truncated tree lacks";
@@ -19,6 +20,16 @@
     let
       inherit (nixpkgs) lib;
       overlays = [ (import ./truncated-tree.nix nixpkgs) ];
+      # The commit the tree is, when whoever wrapped it knows (wrapped_tree.py
+      # writes it): an extracted tree has no .git and is not a git input, so
+      # NixOS would call itself "<release>.19700101.dirty" with no revision.
+      # The date stays unknown, as nixpkgs' own flake writes it then.
+      revisionFile = ./lib/.git-revision;
+      revision = if builtins.pathExists revisionFile then lib.fileContents revisionFile else null;
+      named = lib.optional (revision != null) {
+        system.nixos.revision = revision;
+        system.nixos.versionSuffix = ".19700101.${builtins.substring 0 7 revision}";
+      };
     in
     {
       lib = lib // {
@@ -29,7 +40,8 @@
           lib.nixosSystem (
             args
             // {
-              modules = (args.modules or [ ]) ++ [ { nixpkgs.overlays = lib.mkBefore overlays; } ];
+              modules =
+                (args.modules or [ ]) ++ [ { nixpkgs.overlays = lib.mkBefore overlays; } ] ++ named;
             }
           );
       };
