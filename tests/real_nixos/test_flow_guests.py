@@ -961,6 +961,27 @@ def test_each_selected_profile_brings_its_services_and_sysctls(guest):
 VFIO_UNSAFE_INTERRUPTS = ("vfio_iommu_type1", "iommufd")
 
 
+# What fastfetch can read desktops, GPUs, sound and images with, none of which a headless
+# guest has: the builds a full fastfetch brings into the build graph.
+DESKTOP_LIBRARIES = re.compile(
+    r"-(gtk[34]|efl|imagemagick|chafa|vulkan-loader|wayland|libX11|libxcb|mesa|libglvnd|"
+    r"ocl-icd|libpulseaudio|ddcutil|dconf|xfconf|zfs-user|rpm)-[0-9][^/]*\.drv$"
+)
+
+
+def test_monitoring_brings_a_fastfetch_without_desktop_libraries(guest):
+    if "monitoring" not in guest.profiles:
+        pytest.skip("no monitoring profile in this guest")
+    flake = Path(guest.result["config_dir"]).resolve()
+    drv = nix(
+        "eval",
+        "--raw",
+        f"path:{flake}#nixosConfigurations.imageless.pkgs.fastfetch-headless.drvPath",
+    )
+    assert re.search(r"-fastfetch-[0-9.]+\.drv$", drv), drv
+    assert [path for path in requisites(drv) if DESKTOP_LIBRARIES.search(path)] == []
+
+
 def test_devel_brings_fio_tests_symbolizing_libbpf_tools_vfio_and_completion(guest):
     devel = guest.config["devel"]
     modprobe = guest.config["modprobeConfig"].splitlines()

@@ -1,7 +1,8 @@
 # The library's overlay: its own packages (../pkgs), plus fio, xfstests,
 # xfsprogs, libbpf-tools and cpupower recipes that keep building when a
 # source override replaces `src` (prev.<pkg>.overrideAttrs (old: { src =
-# ...; })), and sysbench with its PostgreSQL driver.
+# ...; })), sysbench with its PostgreSQL driver, and fastfetch-headless,
+# fastfetch without the desktop libraries, on every supported release.
 final: prev:
 (import ../pkgs { pkgs = final; })
 // {
@@ -11,4 +12,5 @@ final: prev:
   libbpf-tools = final.callPackage ./libbpf-tools.nix { };
   cpupower = import ./cpupower.nix { inherit final; };
   sysbench = import ./sysbench.nix { inherit final prev; };
+  fastfetch-headless = import ./fastfetch-headless.nix { inherit prev; };
 }

@@ -398,11 +398,9 @@ in
 
     environment.systemPackages = with pkgs; [
       sysstat
-      # kdevops' host information collector (fastfetch --format json).
-      # The minimal build: the default one links X11, Wayland, Vulkan,
-      # OpenCL, ImageMagick and more, for modules a headless guest has no
-      # use for.
-      fastfetch.minimal
+      # kdevops' host information collector (fastfetch --format json),
+      # without the desktop libraries (../../overlays/fastfetch-headless.nix).
+      fastfetch-headless
       iotop
       htop
       procps
