@@ -45,6 +45,7 @@ from f.nix.common.nix_command import nix_argv  # noqa: E402
 from f.nix.common.workspace import workspace_for  # noqa: E402
 from localflow.flow_runner import run_flow  # noqa: E402
 from tests.real_nixos.boot_units import started_at_boot  # noqa: E402
+from tests.real_nixos.derivations import parse_derivations  # noqa: E402
 from tests.real_nixos.wrapped_tree import nix, wrap_tree  # noqa: E402
 from tests.support import OFFLINE_NIX_CONFIG  # noqa: E402
 
@@ -65,16 +66,11 @@ def boot_of(system: str) -> dict:
 def build_graph(system: str) -> tuple[int, int, int]:
     """Derivations in the toplevel's build graph, their outputs, and the outputs it uses."""
     drv = nix("eval", "--raw", f"{system}.config.system.build.toplevel.drvPath").strip()
-    graph = json.loads(nix("derivation", "show", "--recursive", drv))
-    outputs = {
-        name: {output: value.get("path") for output, value in derivation["outputs"].items()}
-        for name, derivation in graph.items()
-    }
+    graph = parse_derivations(nix("derivation", "show", "--recursive", drv))
+    outputs = {name: derivation.outputs for name, derivation in graph.items()}
     used = set(outputs[drv].values())
     for derivation in graph.values():
-        for input_drv, wanted in derivation["inputDrvs"].items():
-            # {"outputs": [...], "dynamicOutputs": {}} since Nix 2.18, a list before.
-            names = wanted["outputs"] if isinstance(wanted, dict) else wanted
+        for input_drv, names in derivation.input_drvs.items():
             used.update(outputs[input_drv][name] for name in names)
     every_output = {path for paths in outputs.values() for path in paths.values()}
     return len(graph), len(every_output), len(used)

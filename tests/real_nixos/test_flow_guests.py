@@ -30,6 +30,7 @@ from f.nix.common.vm_config import (
 from tests import kdevops_fstests
 from tests.real_nixos import eval_warnings
 from tests.real_nixos.boot_units import started_at_boot
+from tests.real_nixos.derivations import parse_derivations
 from tests.real_nixos.kernel_builds import is_kernel_build, kernel_builds, requisites
 from tests.real_nixos.test_library_template import template_flake
 from tests.real_nixos.wrapped_tree import CommandFailed, Tree, nix
@@ -263,8 +264,8 @@ def test_the_bootspec_document_names_the_initrd_and_no_kernel_build(guest):
     (boot_json,) = [
         path for path in requisites(guest.config["toplevel"]) if path.endswith("-boot.json.drv")
     ]
-    derivation = json.loads(nix("show-derivation", boot_json))[boot_json]
-    bootspec = json.loads(derivation["env"]["text"])
+    derivation = parse_derivations(nix("derivation", "show", boot_json))[boot_json]
+    bootspec = json.loads(derivation.env["text"])
     document = bootspec["org.nixos.bootspec.v1"]
     # The extension names exactly the virtiofs mounts of the guest.
     virtiofs = {
@@ -282,7 +283,7 @@ def test_the_bootspec_document_names_the_initrd_and_no_kernel_build(guest):
     assert bootspec["org.nixos-flake.kernel.v1"] == {"kernelParams": guest.config["kernelParams"]}
     assert document["system"] == "x86_64-linux"
     assert document["label"].endswith("(Linux external)")
-    assert not [drv for drv in derivation["inputDrvs"] if is_kernel_build(drv)]
+    assert not [drv for drv in derivation.input_drvs if is_kernel_build(drv)]
 
 
 def test_the_guest_names_the_nixpkgs_commit_it_is_built_from(guest):
