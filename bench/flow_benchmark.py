@@ -1,7 +1,7 @@
 """How much the f/nix/build flow costs over the nix it drives, and how cheap a re-run is.
 
     .venv/bin/python bench/flow_benchmark.py [--runs 5] [--eval-seconds 1.0]
-    NIXPKGS=/path/to/nixpkgs .venv/bin/python bench/flow_benchmark.py [--runs 5]
+    NIXPKGS=/path/to/nixpkgs [NIXPKGS_REVISION=<commit>] .venv/bin/python bench/flow_benchmark.py
 
 in the virtual environment dev/setup makes.
 
@@ -240,7 +240,7 @@ def measure_child(argv: list[str]) -> tuple[float, int]:
 
 
 def real_nixos_benchmark(options: argparse.Namespace, scratch: Path, tree: str, tag: str) -> int:
-    wrapped = wrap_tree(tree, scratch / "nixpkgs")
+    wrapped = wrap_tree(tree, scratch / "nixpkgs", os.environ.get("NIXPKGS_REVISION") or None)
     nixpkgs = wrapped.reference
 
     def featured(vm: str) -> Callable[[], object]:

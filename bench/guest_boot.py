@@ -1,7 +1,7 @@
 """What a guest starts at boot and what it costs to evaluate and build.
 
     bench/guest_boot.py [--runs 3] [--units] FLAKE#nixosConfigurations.NAME ...
-    NIXPKGS=/path/to/nixpkgs bench/guest_boot.py [--runs 3] [--units] [--library DIR]
+    NIXPKGS=/path/to/nixpkgs [NIXPKGS_REVISION=<commit>] bench/guest_boot.py [--runs 3] [--units] [--library DIR]
 
 in the virtual environment dev/setup makes, under Nix 2.18 or newer
 (dev/current-nix). For each NixOS system it prints:
@@ -104,7 +104,9 @@ def measure(system: str, runs: int) -> dict:
 
 def flow_guests(tree: str, scratch: Path) -> dict[str, str]:
     """The featured default and the empty selection as the flow renders and locks them."""
-    nixpkgs = wrap_tree(tree, scratch / "nixpkgs").reference
+    nixpkgs = wrap_tree(
+        tree, scratch / "nixpkgs", os.environ.get("NIXPKGS_REVISION") or None
+    ).reference
     systems = {}
     for name, inputs in GUESTS.items():
         vm = f"{name.split()[0]}-{os.getpid()}"

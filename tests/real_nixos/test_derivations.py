@@ -1,6 +1,10 @@
 """parse_derivations reads each version's ``nix derivation show`` (runs everywhere)."""
 
-from tests.real_nixos.derivations import Derivation, parse_derivations
+import json
+
+import pytest
+
+from tests.real_nixos.derivations import Derivation, fixed_output_path, parse_derivations
 
 # Nix 2.34.8, `nix derivation show` of x, which takes a's out (captured 2026-12-05).
 NIX_2_34 = (
@@ -48,3 +52,39 @@ def test_every_version_reads_the_same():
     assert parse_derivations(NIX_2_34) == expected
     assert parse_derivations(NIX_2_26) == expected
     assert parse_derivations(NIX_2_8) == expected
+
+
+# Two fixed-output derivations of nixpkgs fd146203 as Nix 2.34.8 shows them (output
+# without a path), with the output paths their env names.
+FIXED_OUTPUTS = [
+    (
+        "/nix/store/013mqc5ymx4cih72blz21l6ync49i3jg-expr-strcmp.patch.drv",
+        {"hash": "sha256-SaVxnAzFoHLjT/95ly8Yhzxc6UnbO3H3xzyGqh0Nw6U=", "method": "flat"},
+        "/nix/store/h24jwyqgava9fwnq8rxfk56n2gi25wgs-expr-strcmp.patch",
+    ),
+    (
+        "/nix/store/0clyla0lx7wqpk7hxjafjx6f2d0va99g-source.drv",
+        {"hash": "sha256-oWV+KK22+iK99iCOCKCV1OCLq2Ef1bcYRKXT5GHwiL8=", "method": "nar"},
+        "/nix/store/n4rqq7q61svya8gz4b9m0ac554bvmcb1-source",
+    ),
+]
+
+
+def test_a_fixed_output_without_a_path_gets_the_path_nix_gives_it():
+    for drv, output, path in FIXED_OUTPUTS:
+        shown = {
+            "version": 4,
+            "derivations": {
+                drv.removeprefix("/nix/store/"): {
+                    "env": {},
+                    "inputs": {"drvs": {}, "srcs": []},
+                    "outputs": {"out": output},
+                }
+            },
+        }
+        assert parse_derivations(json.dumps(shown))[drv].outputs == {"out": path}
+
+
+def test_an_unknown_fixed_output_method_is_refused_not_guessed():
+    with pytest.raises(ValueError, match="'text'"):
+        fixed_output_path("x", "text", "sha256-SaVxnAzFoHLjT/95ly8Yhzxc6UnbO3H3xzyGqh0Nw6U=")

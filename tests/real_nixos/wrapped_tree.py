@@ -72,7 +72,10 @@ def tree_reference(value: str, archive: Path) -> str:
     if not (Path(value) / "lib" / ".version").is_file():
         raise ValueError(f"NIXPKGS={value} holds no nixpkgs tree (no lib/.version)")
     tree = Path(value).resolve()
-    create = ["tar", "--create", "--exclude-vcs", "--file", str(archive)]
+    # Every file dated 1970, as in a store path: nix takes the newest date in a
+    # tarball as its lastModified, which goes into the guest's version string
+    # (26.05.<date>.<rev>), and the day of the run must not change the system.
+    create = ["tar", "--create", "--exclude-vcs", "--mtime=@0", "--file", str(archive)]
     subprocess.run([*create, "--directory", str(tree.parent), tree.name], check=True)
     return f"tarball+file://{quote(str(archive))}"
 
