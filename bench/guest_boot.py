@@ -1,7 +1,8 @@
 """What a guest starts at boot and what it costs to evaluate and build.
 
     bench/guest_boot.py [--runs 3] [--units] FLAKE#nixosConfigurations.NAME ...
-    NIXPKGS=/path/to/nixpkgs [NIXPKGS_REVISION=<commit>] bench/guest_boot.py [--runs 3] [--units] [--library DIR]
+    NIXPKGS=/path/to/nixpkgs [NIXPKGS_REVISION=<commit>] bench/guest_boot.py [--runs 3] [--units]
+        [--library DIR]
 
 in the virtual environment dev/setup makes, under Nix 2.18 or newer
 (dev/current-nix). For each NixOS system it prints:
