@@ -31,13 +31,19 @@ def test_build_options_become_nix_arguments(workers_dir, monkeypatch):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"substituters": ["ftp://x"]}, "substituters: 'ftp://x' is not a binary cache URL"),
-        ({"substituters": ["https://a b"]}, "substituters: 'https://a b'"),
+        (
+            {"substituters": ["ftp://x"]},
+            "build.substituters[0]: 'ftp://x' is not a binary cache URL",
+        ),
+        ({"substituters": ["https://a b"]}, "build.substituters[0]: 'https://a b'"),
         (
             {"trusted_public_keys": ["nokey"]},
-            "trusted_public_keys: 'nokey' is not a Nix public key",
+            "build.trusted_public_keys[0]: 'nokey' is not a Nix public key",
         ),
-        ({"builders": "--option x"}, "builders: '--option x' is not a builders specification"),
+        (
+            {"builders": "--option x"},
+            "build.builders: '--option x' is not a builders specification",
+        ),
         ({"max_jobs": -1}, "max_jobs: -1 is not allowed"),
         ({"max_jobs": "4"}, "max_jobs: '4' is not allowed; a whole number from 0"),
         ({"max_jobs": 4.0}, "max_jobs: 4.0 is not allowed"),
@@ -46,12 +52,12 @@ def test_build_options_become_nix_arguments(workers_dir, monkeypatch):
         ({"max_jobs": 10**30}, f"max_jobs: {10**30} is not allowed"),
         (
             {"substituters": "https://x"},
-            "substituters: 'https://x' is not allowed; expected a list",
+            "build.substituters: 'https://x' is not allowed; expected a list",
         ),
         ({"builders": ["ssh://b"]}, "builders: ['ssh://b'] is not allowed; expected a string"),
         (
             {"builders": "ssh://b x86_64-linux\udc80"},
-            "builders: 'ssh://b x86_64-linux\\udc80' is not valid Unicode",
+            "build.builders: 'ssh://b x86_64-linux\\udc80' is not valid Unicode",
         ),
         (
             {"trusted_public_keys": ["k\udc80"]},

@@ -22,14 +22,14 @@ def managed(tmp_path, monkeypatch) -> str:
     return key
 
 
-def test_the_managed_key_comes_first_beside_the_callers(workers_dir, managed):
+def test_the_managed_key_comes_after_the_callers_own(workers_dir, managed):
     mine = public_key("ssh-rsa", "me@host")
     text = default_nix(render_config.main(vm_name="k", test_suites=[], ssh_keys=[mine, managed]))
     for user in ("root", "kdevops"):
         block = text.split(f"users.users.{user}.openssh.authorizedKeys.keys = [", 1)[1]
         keys = block.split("];", 1)[0]
-        # Listed once, before the caller's own.
-        assert keys.count(managed) == 1 and keys.index(managed) < keys.index(mine)
+        # Listed once, after the caller's own: an error names theirs by the positions sent.
+        assert keys.count(managed) == 1 and keys.index(mine) < keys.index(managed)
 
 
 def test_it_is_trusted_even_when_no_keys_are_given(workers_dir, managed):

@@ -29,15 +29,15 @@ def no_policy(monkeypatch):
 def test_without_a_policy_callers_choose_no_cache_key_or_builder():
     with pytest.raises(
         FlowInputError,
-        match=r"substituters: 'https://c' is not allowed.*NIX_BUILD_SUBSTITUTERS \(listed: none\)",
+        match=r"build\.substituters\[0\]: 'https://c' is not allowed.*NIX_BUILD_SUBSTITUTERS \(listed: none\)",
     ):
         build_options(["https://c"], None, "", None)
     with pytest.raises(
-        FlowInputError, match=r"trusted_public_keys: .* NIX_BUILD_TRUSTED_PUBLIC_KEYS"
+        FlowInputError, match=r"build\.trusted_public_keys\[0\]: .* NIX_BUILD_TRUSTED_PUBLIC_KEYS"
     ):
         build_options(None, [KEY], "", None)
     with pytest.raises(
-        FlowInputError, match=r"builders: 'ssh://b' is not allowed.*NIX_BUILD_BUILDERS"
+        FlowInputError, match=r"build\.builders: 'ssh://b' is not allowed.*NIX_BUILD_BUILDERS"
     ):
         build_options(None, None, "ssh://b x86_64-linux", None)
     # Nothing asked for: nix.conf's settings apply.
@@ -54,17 +54,21 @@ def test_only_what_the_administrator_lists_is_taken(monkeypatch):
     assert "file:///srv/cache" in options.nix_args()
     for url in ("https://cache.example.org?trusted=1", "https://evil.example.org"):
         with pytest.raises(
-            FlowInputError, match=re.escape(f"substituters: '{url}' is not allowed")
+            FlowInputError, match=re.escape(f"build.substituters[0]: '{url}' is not allowed")
         ):
             build_options([url], None, "", None)
-    with pytest.raises(FlowInputError, match="builders: 'ssh://evil' is not allowed"):
+    with pytest.raises(
+        FlowInputError, match=re.escape("build.builders: 'ssh://evil' is not allowed")
+    ):
         build_options(None, None, "ssh://b1 x86_64-linux\nssh://evil x86_64-linux", None)
 
 
 @pytest.mark.parametrize("builders", ["@/etc/nix/machines", "ssh://b1 x; @/root/machines"])
 def test_builders_from_a_file_are_never_taken(monkeypatch, builders):
     monkeypatch.setenv("NIX_BUILD_BUILDERS", "ssh://b1 @/etc/nix/machines")
-    with pytest.raises(FlowInputError, match=r"builders: '@/.*' is not allowed; nix would read"):
+    with pytest.raises(
+        FlowInputError, match=r"build\.builders: '@/.*' is not allowed; nix would read"
+    ):
         build_options(None, None, builders, None)
 
 

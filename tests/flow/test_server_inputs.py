@@ -69,12 +69,25 @@ def test_the_same_call_on_the_command_line(workers_dir):
         ({"guest": {"storage": ["/dev/vdb"]}}, "guest.storage: ['/dev/vdb'] is not allowed"),
         (
             {"guest": {"storage": {"/mnt/d": {"device": "/dev/vdb;reboot", "fs_type": "xfs"}}}},
-            "storage['/mnt/d'].device: device '/dev/vdb;reboot' is not allowed",
+            "guest.storage['/mnt/d'].device: device '/dev/vdb;reboot' is not allowed",
         ),
         (
             {"guest": {"storage": {"/mnt/d": {"device": "/dev/vdb", "fs_type": "zfs"}}}},
-            "storage['/mnt/d'].fs_type: Input should be 'btrfs', 'ext2'",
+            "guest.storage['/mnt/d'].fs_type: Input should be 'btrfs', 'ext2'",
         ),
+        # A list entry filled in part, as Windmill's form submits it: named by group and item.
+        ({"guest": {"ssh_keys": ["ssh-ed25519"]}}, "guest.ssh_keys[0]: 'ssh-ed25519' is not an"),
+        (
+            {"closure": {"overrides": [{"pkg": "xfsprogs", "src": "", "ref": "", "attrs": None}]}},
+            "closure.overrides[0].src: '' is neither an absolute path nor a URL",
+        ),
+        (
+            {"closure": {"overrides": [{"pkg": "", "src": "/srv/src/x", "ref": ""}]}},
+            "closure.overrides[0].pkg: ",
+        ),
+        # Blank entries are left out; the others keep the positions they were sent at.
+        ({"build": {"substituters": ["", "cache.example.org"]}}, "build.substituters[1]: "),
+        ({"guest": {"ssh_keys": [" ", "ssh-rsa"]}}, "guest.ssh_keys[1]: 'ssh-rsa' is not an"),
     ],
 )
 def test_what_the_form_refuses_is_refused_before_anything_is_written(inputs, message, workers_dir):
@@ -122,3 +135,31 @@ def test_a_well_formed_call_builds_with_the_steps_defaults(workers_dir, monkeypa
     render = json.loads((workers_dir / "0/nix/.state/served.json").read_text())["render"]
     assert render["user_name"] == "kdevops"
     assert render["profiles"] == ["build-tools", "devel", "monitoring"]
+
+
+@pytest.mark.nix
+def test_blank_list_entries_are_left_out_each_with_a_log_line(workers_dir, monkeypatch, capsys):
+    """What Windmill's form submits for an "Add item" left empty asks for nothing."""
+    monkeypatch.setenv("NIXOS_FLAKE_DIR", str(LIBRARY))
+    blank_override = {"pkg": "", "src": "", "ref": "", "attrs": None}
+    result = run_as_server(
+        {"guest": {"vm_name": "blanks", "ssh_keys": ["", "  "], "extra_groups": [""]},
+         "closure": {"profiles": [], "test_suites": [], "extra_packages": [""],
+                     "overrides": [blank_override]},
+         "lock": {"nixpkgs": stub_nixpkgs_ref()},
+         "build": {"dry_run": True, "substituters": [""], "trusted_public_keys": [" "]}}
+    )  # fmt: skip
+    assert result["config_dir"].endswith("/nix/blanks")
+    render = json.loads((workers_dir / "0/nix/.state/blanks.json").read_text())["render"]
+    assert (render["ssh_keys"], render["overrides"], render["extra_packages"]) == ([], [], [])
+    log = capsys.readouterr().err
+    for field in (
+        "guest.ssh_keys[0]",
+        "guest.ssh_keys[1]",
+        "guest.extra_groups[0]",
+        "closure.extra_packages[0]",
+        "closure.overrides[0]",
+        "build.substituters[0]",
+        "build.trusted_public_keys[0]",
+    ):
+        assert f"{field} is blank: left out" in log

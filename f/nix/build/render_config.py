@@ -27,6 +27,7 @@ import os
 from typing import Literal
 
 from f.nix.common.atomic_files import has_text, write_text_atomic
+from f.nix.common.build_options import build_options
 from f.nix.common.config_generations import new_generation
 from f.nix.common.errors import FlowInputError, LibraryError
 from f.nix.common.interrupts import unwind_on_sigterm
@@ -93,6 +94,14 @@ def main(
     """
     unwind_on_sigterm()
     check_flow_inputs(flow_input)
+    # build_closure's inputs too, so that a bad one is refused before anything is written.
+    build = (flow_input or {}).get("build") or {}
+    build_options(
+        build.get("substituters"),
+        build.get("trusted_public_keys"),
+        build.get("builders", ""),
+        build.get("max_jobs"),
+    )
     config = parse_vm_config(
         vm_name=vm_name,
         user_name=user_name,
@@ -100,7 +109,7 @@ def main(
         test_suites=test_suites,
         shares=shares,
         storage=storage,
-        # The worker's own key first; parse_vm_config drops a repeat.
+        # The worker's own key last; parse_vm_config drops a repeat.
         ssh_keys=with_managed_key(ssh_keys),
         overrides=overrides,
         extra_groups=extra_groups,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from f.nix.common.errors import FlowInputError
-from f.nix.common.raw_inputs import check_unicode
+from f.nix.common.raw_inputs import check_unicode, drop_blank_items, flow_field
 from f.nix.common.worker_policy import check_builders, check_substituter, check_trusted_public_key
 
 SUBSTITUTER_SCHEMES = ("https", "http", "file", "s3", "ssh", "ssh-ng", "daemon", "local")
@@ -36,30 +36,34 @@ class BuildOptions:
         return args
 
 
-def _substituter(url: str) -> str:
+def _substituter(index: int, url: str) -> str:
+    field = f"{flow_field('substituters')}[{index}]"
     parts = urlsplit(url)
     if parts.scheme not in SUBSTITUTER_SCHEMES or any(c.isspace() for c in url):
         raise FlowInputError(
-            f"substituters: {url!r} is not a binary cache URL; allowed schemes: "
+            f"{field}: {url!r} is not a binary cache URL; allowed schemes: "
             f"{', '.join(SUBSTITUTER_SCHEMES)} (e.g. https://cache.example.org, file:///srv/cache)"
         )
-    return check_substituter(url)
+    return check_substituter(field, url)
 
 
-def _public_key(key: str) -> str:
+def _public_key(index: int, key: str) -> str:
+    field = f"{flow_field('trusted_public_keys')}[{index}]"
     if _PUBLIC_KEY.fullmatch(key) is None:
         raise FlowInputError(
-            f"trusted_public_keys: {key!r} is not a Nix public key; expected "
+            f"{field}: {key!r} is not a Nix public key; expected "
             "'<name>:<base64 ed25519 key>', e.g. cache.example.org-1:<44 characters>"
         )
-    return check_trusted_public_key(key)
+    return check_trusted_public_key(field, key)
 
 
-def _strings(field: str, value: object) -> list[str]:
+def _strings(name: str, value: object) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-        raise FlowInputError(f"{field}: {value!r} is not allowed; expected a list of strings")
+        raise FlowInputError(
+            f"{flow_field(name)}: {value!r} is not allowed; expected a list of strings"
+        )
     return list(value)
 
 
@@ -68,8 +72,8 @@ def _max_jobs(value: object) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_JOBS:
         raise FlowInputError(
-            f"max_jobs: {value!r} is not allowed; a whole number from 0 (build only on "
-            f"remote builders) to {MAX_JOBS}, or nothing to keep nix.conf's"
+            f"{flow_field('max_jobs')}: {value!r} is not allowed; a whole number from 0 "
+            f"(build only on remote builders) to {MAX_JOBS}, or nothing to keep nix.conf's"
         )
     return value
 
@@ -92,20 +96,26 @@ def build_options(
         ("trusted_public_keys", trusted_public_keys),
         ("builders", builders),
     ):
-        check_unicode(field, value)
-    caches = _strings("substituters", substituters)
-    keys = _strings("trusted_public_keys", trusted_public_keys)
+        check_unicode(flow_field(field), value)
+    caches, cache_positions = drop_blank_items(
+        "substituters", _strings("substituters", substituters)
+    )
+    keys, key_positions = drop_blank_items(
+        "trusted_public_keys", _strings("trusted_public_keys", trusted_public_keys)
+    )
     if not isinstance(builders, str):
-        raise FlowInputError(f"builders: {builders!r} is not allowed; expected a string")
+        raise FlowInputError(
+            f"{flow_field('builders')}: {builders!r} is not allowed; expected a string"
+        )
     builders = builders.strip()
     if builders.startswith("-") or any(not c.isprintable() and c != "\n" for c in builders):
         raise FlowInputError(
-            f"builders: {builders!r} is not a builders specification; expected e.g. "
-            "'ssh://builder x86_64-linux - 8'"
+            f"{flow_field('builders')}: {builders!r} is not a builders specification; "
+            "expected e.g. 'ssh://builder x86_64-linux - 8'"
         )
     return BuildOptions(
-        substituters=tuple(map(_substituter, caches)) if caches else None,
-        trusted_public_keys=tuple(map(_public_key, keys)),
-        builders=check_builders(builders) if builders else "",
+        substituters=tuple(map(_substituter, cache_positions, caches)) if caches else None,
+        trusted_public_keys=tuple(map(_public_key, key_positions, keys)),
+        builders=check_builders(flow_field("builders"), builders) if builders else "",
         max_jobs=_max_jobs(max_jobs),
     )

@@ -50,7 +50,9 @@ def managed_public_key() -> str | None:
 
 
 def with_managed_key(ssh_keys: object) -> object:
-    """The caller's ``ssh_keys`` with the worker-managed key in front, when there is one.
+    """The caller's ``ssh_keys`` with the worker-managed key after them, when there is one.
+
+    After, so that an error names the caller's keys by their own positions.
 
     Anything but a list (or None) is left as it is, for the input check to
     refuse by name.
@@ -58,4 +60,4 @@ def with_managed_key(ssh_keys: object) -> object:
     managed = managed_public_key()
     if managed is None or not (ssh_keys is None or isinstance(ssh_keys, list)):
         return ssh_keys
-    return [managed, *(ssh_keys or [])]
+    return [*(ssh_keys or []), managed]

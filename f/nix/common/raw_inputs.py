@@ -14,6 +14,7 @@ is written.
 """
 
 from f.nix.common.errors import FlowInputError
+from f.nix.common.joblog import log
 
 
 def _location(field: str, key: object) -> str:
@@ -90,6 +91,47 @@ _JSON_TYPES: dict[str, type] = {
 # null means "unset" to the steps only where their parameter takes None; a null
 # string or boolean would quietly become its default (guest.vm_name: VM nixos).
 _NULL_MEANS_UNSET = ("array", "object", "integer")
+
+
+def flow_field(name: str) -> str:
+    """How the flow names a step's parameter: ``ssh_keys`` is ``guest.ssh_keys``."""
+    for group, names in FLOW_INPUTS.items():
+        if name in names:
+            return f"{group}.{name}"
+    return name
+
+
+def _blank(item: object) -> bool:
+    if isinstance(item, str):
+        return not item.strip()
+    if isinstance(item, dict):
+        return all(value is None or _blank(value) for value in item.values())
+    if isinstance(item, list):
+        return not item
+    return False
+
+
+def drop_blank_items(name: str, items: object) -> tuple[object, list[int]]:
+    """``items`` without its blank entries, each dropped with a line in the job log,
+    and the position in ``items`` of each entry kept, for errors to name it as sent.
+
+    Windmill's form adds a list entry on "Add item" and submits it as it is
+    when left empty: ``""`` for a string, ``{"pkg": "", "src": "", ...}``
+    for an object, whose ``required`` the form ignores. A blank entry asks
+    for nothing, from the form or any other caller, so it is left out; an
+    entry filled in part is kept, for the step's checks to refuse by name.
+    Anything but a list is returned unchanged, for the same checks.
+    """
+    if not isinstance(items, list):
+        return items, []
+    kept, positions = [], []
+    for index, item in enumerate(items):
+        if _blank(item):
+            log(f"{flow_field(name)}[{index}] is blank: left out")
+        else:
+            kept.append(item)
+            positions.append(index)
+    return kept, positions
 
 
 def _a(kind: str) -> str:

@@ -32,7 +32,7 @@ from pydantic import (
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_syntax import is_identifier
-from f.nix.common.raw_inputs import check_unicode
+from f.nix.common.raw_inputs import check_unicode, drop_blank_items, flow_field
 
 ProfileName = Literal["build-tools", "controller", "devel", "monitoring"]
 TestSuiteName = Literal[
@@ -398,6 +398,18 @@ class SourceOverride(BaseModel):
             raise ValueError(f"URL {src!r} contains blanks")
         return src
 
+    # What Windmill's form sends for a field of an item left empty: "" for the
+    # branch (the default branch, as leaving it out), null for the attributes.
+    @field_validator("ref", mode="before")
+    @classmethod
+    def _empty_ref_is_unset(cls, ref: object) -> object:
+        return None if ref == "" else ref
+
+    @field_validator("attrs", mode="before")
+    @classmethod
+    def _null_attrs_are_none(cls, attrs: object) -> object:
+        return {} if attrs is None else attrs
+
     @field_validator("ref")
     @classmethod
     def _check_ref(cls, ref: str | None) -> str | None:
@@ -550,16 +562,18 @@ class VmConfig(BaseModel):
         return [GATED_PROFILES[name] for name in self.profiles if name in GATED_PROFILES]
 
 
-def _location(loc: tuple[int | str, ...]) -> str:
-    """``shares["/mnt/src"].tag`` style paths into the inputs."""
+def _location(loc: tuple[int | str, ...], positions: dict[str, list[int]]) -> str:
+    """``guest.shares["/mnt/src"].tag`` style paths into the flow's inputs; a list
+    entry by its position in the list as sent (``positions``, blanks left out)."""
     text = ""
-    for part in loc:
+    for depth, part in enumerate(loc):
         if isinstance(part, int):
-            text += f"[{part}]"
+            sent = positions.get(str(loc[0]), [])
+            text += f"[{sent[part] if depth == 1 and part < len(sent) else part}]"
         elif part == "[key]":
             text += " (the key)"
         elif not text:
-            text = part
+            text = flow_field(part)
         elif is_identifier(part):
             text += f".{part}"
         else:
@@ -567,17 +581,23 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return text
 
 
-def format_validation_error(error: ValidationError) -> str:
+def format_validation_error(
+    error: ValidationError, positions: dict[str, list[int]] | None = None
+) -> str:
     lines = []
     for item in error.errors():
         message = item["msg"].removeprefix("Value error, ")
-        location = _location(tuple(item["loc"]))
+        location = _location(tuple(item["loc"]), positions or {})
         # Our own checks (value_error) already quote the value; pydantic's do not.
         if item["type"] != "value_error":
             message = f"{message}; got {item['input']!r}"
         # A check across fields (VmConfig's own) names its fields in the message.
         lines.append(f"{location}: {message}" if location else message)
     return "invalid input:\n  " + "\n  ".join(lines)
+
+
+# The list inputs whose blank entries (an "Add item" left empty) are left out.
+LISTS_WITH_BLANKS = ("ssh_keys", "overrides", "extra_groups", "extra_packages")
 
 
 def parse_vm_config(**inputs: Any) -> VmConfig:
@@ -588,8 +608,12 @@ def parse_vm_config(**inputs: Any) -> VmConfig:
     """
     given = {name: value for name, value in inputs.items() if value is not None}
     for name, value in given.items():
-        check_unicode(name, value)
+        check_unicode(flow_field(name), value)
+    positions = {}
+    for name in LISTS_WITH_BLANKS:
+        if name in given:
+            given[name], positions[name] = drop_blank_items(name, given[name])
     try:
         return VmConfig(**given)
     except ValidationError as error:
-        raise FlowInputError(format_validation_error(error)) from None
+        raise FlowInputError(format_validation_error(error, positions)) from None

@@ -85,15 +85,15 @@ def _check_listed(field: str, value: str, variable: str, what: str) -> str:
     return value
 
 
-def check_substituter(url: str) -> str:
-    return _check_listed("substituters", url, SUBSTITUTERS, "binary caches")
+def check_substituter(field: str, url: str) -> str:
+    return _check_listed(field, url, SUBSTITUTERS, "binary caches")
 
 
-def check_trusted_public_key(key: str) -> str:
-    return _check_listed("trusted_public_keys", key, TRUSTED_PUBLIC_KEYS, "keys")
+def check_trusted_public_key(field: str, key: str) -> str:
+    return _check_listed(field, key, TRUSTED_PUBLIC_KEYS, "keys")
 
 
-def check_builders(builders: str) -> str:
+def check_builders(field: str, builders: str) -> str:
     """nix's --builders value: machines separated by ';' or newlines, URI first."""
     for machine in builders.replace("\n", ";").split(";"):
         fields = machine.split()
@@ -101,8 +101,8 @@ def check_builders(builders: str) -> str:
             continue
         if fields[0].startswith("@"):
             raise FlowInputError(
-                f"builders: {fields[0]!r} is not allowed; nix would read the machines from "
+                f"{field}: {fields[0]!r} is not allowed; nix would read the machines from "
                 "that file on the worker. Name the builders themselves (ssh://host system ...)"
             )
-        _check_listed("builders", fields[0], BUILDERS, "remote builders")
+        _check_listed(field, fields[0], BUILDERS, "remote builders")
     return builders
