@@ -66,7 +66,7 @@ def test_the_same_call_on_the_command_line(workers_dir):
         ({"guest": {"vm_name": "a"}, "lock": {"update_lock": "yes"}}, "lock.update_lock: 'yes'"),
         ({"build": {"max_jobs": True}}, "build.max_jobs: True is not allowed; expected an integer"),
         ({"closure": {"test_suite": ["ltp"]}}, "closure.test_suite: not an input"),
-        ({"guest": {"storage": ["/dev/vdb"]}}, "guest.storage: ['/dev/vdb'] is not allowed"),
+        ({"guest": {"storage": ["/dev/vdb"]}}, "guest.storage[0]: '/dev/vdb' is not allowed"),
         (
             {"guest": {"storage": {"/mnt/d": {"device": "/dev/vdb;reboot", "fs_type": "xfs"}}}},
             "guest.storage['/mnt/d'].device: device '/dev/vdb;reboot' is not allowed",

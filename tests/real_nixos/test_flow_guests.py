@@ -69,6 +69,28 @@ STORAGE = {
 }
 
 
+def entries(by_mount_point: dict) -> list[dict]:
+    """A map by mount point as the list of entries Windmill's form sends for it."""
+    return [
+        {"mount_point": mount_point, **({"tag": value} if isinstance(value, str) else value)}
+        for mount_point, value in by_mount_point.items()
+    ]
+
+
+def by_mount_point(value: dict | list) -> dict:
+    """The map a list of entries stands for (a map stays as it is)."""
+    if isinstance(value, dict):
+        return value
+    return {entry["mount_point"]: {k: v for k, v in entry.items() if k != "mount_point"}
+            for entry in value}  # fmt: skip
+
+
+SHARES = {
+    "/mnt/linux": {"tag": "linux", "options": ["ro", "nofail"]},
+    "/mnt/results": "results",
+}
+
+
 def every_input(sources: Path) -> dict:
     """All four profiles, every suite, source overrides, shares, packages, groups, user and keys."""
     overrides = []
@@ -77,7 +99,8 @@ def every_input(sources: Path) -> dict:
         checkout.mkdir(parents=True, exist_ok=True)
         (checkout / "README").write_text(f"a local {package} tree\n")
         overrides.append({"pkg": package, "src": str(checkout)})
-    overrides[0]["attrs"] = {"version": "3.99-local"}
+    # Each map as the form sends it: entries, not free keys.
+    overrides[0]["attrs"] = [{"name": "version", "value": "3.99-local"}]
     return {
         # Upper case and '_': what NixOS takes as a host name.
         "vm_name": "Every_Input1",
@@ -85,16 +108,13 @@ def every_input(sources: Path) -> dict:
         "profiles": list(PROFILES),
         "test_suites": list(TEST_SUITES),
         "ssh_keys": [KEY, OTHER_KEY],
-        "shares": {
-            "/mnt/linux": {"tag": "linux", "options": ["ro", "nofail"]},
-            "/mnt/results": "results",
-        },
+        "shares": entries(SHARES),
         "overrides": overrides,
         "extra_groups": ["wheel", "disk"],
         "home": True,
         "home_dir": "/home/op",
         "extra_packages": ["strace", "linuxPackages.cpupower", "python3Packages.pyyaml"],
-        "storage": STORAGE,
+        "storage": entries(STORAGE),
     }
 
 
@@ -120,6 +140,14 @@ class Guest:
     @property
     def test_suites(self) -> tuple[str, ...]:
         return tuple(self.inputs.get("test_suites", FEATURED_TEST_SUITES))
+
+    @property
+    def shares(self) -> dict:
+        return by_mount_point(self.inputs.get("shares", {}))
+
+    @property
+    def storage(self) -> dict:
+        return by_mount_point(self.inputs.get("storage", {}))
 
     @property
     def user(self) -> str:
@@ -423,7 +451,7 @@ def test_the_user_and_its_keys(guest):
 
 def test_shares_become_virtiofs_mounts(guest):
     file_systems = guest.config["fileSystems"]
-    shares = dict(guest.inputs.get("shares", {}))
+    shares = dict(guest.shares)
     if guest.inputs.get("home"):
         # The operator's home: a share with tag home, and root's home.
         shares[guest.inputs["home_dir"]] = "home"
@@ -437,17 +465,19 @@ def test_shares_become_virtiofs_mounts(guest):
         if profile in guest.profiles:
             shares.setdefault(mount_point, {"tag": profile, "options": ["nofail"]})
     for mount_point, share in shares.items():
-        tag, options = (share, []) if isinstance(share, str) else (share["tag"], share["options"])
+        tag, options = (
+            (share, []) if isinstance(share, str) else (share["tag"], share.get("options", []))
+        )
         assert file_systems[mount_point]["device"] == tag
         assert file_systems[mount_point]["fsType"] == "virtiofs"
         assert set(options) <= set(file_systems[mount_point]["options"])
-    storage = guest.inputs.get("storage", {})
+    storage = guest.storage
     assert set(file_systems) == {"/", "/nix/store", "/lib/modules", *shares, *storage}
 
 
 def test_storage_becomes_mounts_and_a_blank_disk_is_formatted_once(guest):
     units = guest.config["storage"]["formatUnits"]
-    if not guest.inputs.get("storage"):
+    if not guest.storage:
         assert guest.config["storage"]["entries"] == {} and units == {}
         return
     file_systems = guest.config["fileSystems"]
@@ -487,7 +517,7 @@ def test_storage_becomes_mounts_and_a_blank_disk_is_formatted_once(guest):
 
 
 def test_a_disk_the_library_cannot_mount_is_refused_by_name(guest):
-    if not guest.inputs.get("storage"):
+    if not guest.storage:
         return
     # What the flow refuses before nix, the library refuses too, naming the mount point.
     extra = """{
@@ -544,9 +574,10 @@ def test_source_overrides_are_what_gets_installed(guest):
             assert source_input not in guest.config["sourceInputs"]
             continue
         assert built["src"] == guest.config["sourceInputs"][source_input]
-        for name, value in overrides[package].get("attrs", {}).items():
+        attrs = {entry["name"]: entry["value"] for entry in overrides[package].get("attrs", [])}
+        for name, value in attrs.items():
             assert built[name] == value
-        if "version" not in overrides[package].get("attrs", {}):
+        if "version" not in attrs:
             # The recipe's release, then what the local tree holds: the store
             # path says it is not the release.
             release, _, source = built["version"].partition("+")

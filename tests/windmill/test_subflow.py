@@ -79,7 +79,10 @@ def test_result_keys_read_from_the_subflow_are_returned(workers_dir):
         name: evaluate(transform, context)
         for name, transform in subflow["input_transforms"].items()
     }
-    result = flow_runner.run_flow(BUILD, build_inputs | {"lock": {"nixpkgs": stub_nixpkgs_ref()}})
+    # A subflow runs as the server runs it: inputs unchecked, no schema defaults.
+    result = flow_runner.run_flow(
+        BUILD, build_inputs | {"lock": {"nixpkgs": stub_nixpkgs_ref()}}, as_server=True
+    )
     context["results"]["build"] = result
     step = module(parent, "boot_command")
     for transform in step["input_transforms"].values():

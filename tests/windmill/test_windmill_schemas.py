@@ -1,5 +1,6 @@
 """What Windmill itself derives from our files: checked with its own parser and validator."""
 
+import functools
 import re
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def record_steps(monkeypatch) -> tuple[dict[str, dict], dict[str, set[str]]]:
         main = real_script_main(path)
         step = path.rsplit("/", 1)[1]
 
+        @functools.wraps(main)  # its signature too: server mode drops nulls by it
         def run_and_record(**kwargs):
             received[step] = kwargs
             result = main(**kwargs)
@@ -198,6 +200,7 @@ def test_kdevops_ng_bringups_call_reaches_the_steps(workers_dir, monkeypatch):
             "closure": {"profiles": ["devel"], "test_suites": [], "overrides": []},
             "lock": {"update_lock": False, "nixpkgs": stub_nixpkgs_ref()},
         },
+        as_server=True,  # a subflow's inputs: unchecked, no schema defaults
     )
     render = received["render_config"]
     assert render["vm_name"] == "Qsu_Node1" and render["ssh_keys"] == [key]

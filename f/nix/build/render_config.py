@@ -76,13 +76,18 @@ def main(
 
     profiles / test_suites: None selects the featured default (profiles devel,
     build-tools, monitoring and every suite); [] selects none.
-    shares: {"/guest/mount/point": {"tag": "virtiofs-tag", "options": ["ro"]}}
-    (a bare tag string is accepted as the value too).
-    storage: {"/guest/mount/point": {"device": "/dev/vdb", "fs_type": "xfs",
-    "options": [...], "mkfs_args": [...], "auto_format": false, "nofail": true}}:
-    block devices, formatted once when blank (mkfs_args or auto_format).
+    shares: [{"mount_point": "/guest/mount/point", "tag": "virtiofs-tag",
+    "options": ["ro"]}], or the map by mount point it stands for,
+    {"/guest/mount/point": {"tag": ..., "options": [...]}} (a bare tag string
+    is accepted as the value too).
+    storage: [{"mount_point": ..., "device": "/dev/vdb", "fs_type": "xfs",
+    "options": [...], "mkfs_args": [...], "auto_format": false, "nofail":
+    true}], or the map by mount point: block devices, formatted once when
+    blank (mkfs_args or auto_format).
+    (The hints say dict: they are what the script's own schema shows.)
     overrides: [{"pkg": "fio", "src": "/abs/checkout" or a git URL,
-    "ref": "branch (URLs only)", "attrs": {"version": "..."}}].
+    "ref": "branch (URLs only)", "attrs": {"version": "..."} or [{"name":
+    "version", "value": "..."}]}]. Blank list entries are left out.
     extra_groups: the user's supplementary groups, replacing the library's
     default; None or [] keeps the default.
     home / home_dir: mount the operator's home from the host (virtiofs tag

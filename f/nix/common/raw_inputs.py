@@ -60,11 +60,11 @@ FLOW_INPUTS: dict[str, dict[str, str]] = {
         "vm_name": "string",
         "user_name": "string",
         "ssh_keys": "array",
-        "shares": "object",
+        "shares": "array",
         "home": "boolean",
         "home_dir": "string",
         "extra_groups": "array",
-        "storage": "object",
+        "storage": "array",
     },
     "closure": {
         "profiles": "array",
@@ -93,10 +93,19 @@ _JSON_TYPES: dict[str, type] = {
 _NULL_MEANS_UNSET = ("array", "object", "integer")
 
 
+# Inputs the schema declares as lists of entries, for Windmill's form to show as fields (it
+# shows a map with free keys as raw JSON), which a caller may also give as the map they
+# stand for, keyed by the field named here: guest.shares [{"mount_point": "/mnt/linux",
+# "tag": "linux"}] is {"/mnt/linux": {"tag": "linux"}}.
+ENTRY_KEYS: dict[str, str] = {"shares": "mount_point", "storage": "mount_point"}
+
+
 def flow_field(name: str) -> str:
-    """How the flow names a step's parameter: ``ssh_keys`` is ``guest.ssh_keys``."""
+    """How the flow names a step's parameter, or a place in one: ``ssh_keys`` is
+    ``guest.ssh_keys``, ``overrides[0].attrs`` is ``closure.overrides[0].attrs``."""
+    head = name.split("[", 1)[0].split(".", 1)[0]
     for group, names in FLOW_INPUTS.items():
-        if name in names:
+        if head in names:
             return f"{group}.{name}"
     return name
 
@@ -168,6 +177,8 @@ def _input_problems(flow_input: dict) -> list[str]:
                         f"{where}: null is not allowed; expected {_a(kind)} (leave {name} out "
                         "for its default)"
                     )
+            elif name in ENTRY_KEYS and isinstance(item, dict):
+                pass  # the map the entries stand for
             elif not isinstance(item, _JSON_TYPES[kind]) or (
                 kind == "integer" and isinstance(item, bool)
             ):

@@ -32,7 +32,7 @@ from pydantic import (
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.nix_syntax import is_identifier
-from f.nix.common.raw_inputs import check_unicode, drop_blank_items, flow_field
+from f.nix.common.raw_inputs import ENTRY_KEYS, check_unicode, drop_blank_items, flow_field
 
 ProfileName = Literal["build-tools", "controller", "devel", "monitoring"]
 TestSuiteName = Literal[
@@ -599,6 +599,65 @@ def format_validation_error(
 # The list inputs whose blank entries (an "Add item" left empty) are left out.
 LISTS_WITH_BLANKS = ("ssh_keys", "overrides", "extra_groups", "extra_packages")
 
+# An override's attrs as a list of entries (see raw_inputs.ENTRY_KEYS):
+# [{"name": "version", "value": "6.99"}] is {"version": "6.99"}.
+ATTRIBUTE_ENTRY = ("name", "value")
+
+
+def _entries_as_map(field: str, entries: list, key: str, problems: list[str]) -> dict:
+    """A list of entries as the map they stand for; what is wrong goes to ``problems``."""
+    mapped: dict = {}
+    for index, entry in enumerate(entries):
+        where = f"{field}[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: {entry!r} is not allowed; expected an object")
+            continue
+        name = entry.get(key)
+        if not isinstance(name, str) or not name:
+            problems.append(f"{where}.{key}: {name!r} is not allowed; expected a non-empty string")
+        elif name in mapped:
+            problems.append(f"{where}.{key}: {name!r} is given twice; one entry per {key}")
+        else:
+            # null in an entry is a field left unset: its default applies.
+            mapped[name] = {
+                item: value for item, value in entry.items() if item != key and value is not None
+            }
+    return mapped
+
+
+def _attributes_as_map(field: str, entries: list, problems: list[str]) -> dict:
+    name, value = ATTRIBUTE_ENTRY
+    pairs = _entries_as_map(field, entries, name, problems)
+    for attribute, rest in pairs.items():
+        if set(rest) - {value}:
+            problems.append(
+                f"{field}: the entry for {attribute!r} has {sorted(set(rest) - {value})!r}; "
+                f"an entry takes {name} and {value}"
+            )
+        elif value not in rest:
+            problems.append(f"{field}: the entry for {attribute!r} has no {value}")
+    return {attribute: rest.get(value) for attribute, rest in pairs.items()}
+
+
+def _as_maps(given: dict[str, Any], positions: dict[str, list[int]]) -> None:
+    """Turn every list-of-entries form of a map in ``given`` into the map, in place."""
+    problems: list[str] = []
+    for name, key in ENTRY_KEYS.items():
+        if isinstance(given.get(name), list):
+            entries, _ = drop_blank_items(name, given[name])
+            given[name] = _entries_as_map(flow_field(name), entries, key, problems)
+    for index, override in enumerate(given.get("overrides") or []):
+        if isinstance(override, dict) and isinstance(override.get("attrs"), list):
+            sent = positions.get("overrides", [])
+            field = f"{flow_field('overrides')}[{sent[index] if index < len(sent) else index}]"
+            attrs, _ = drop_blank_items(f"{field.split('.', 1)[1]}.attrs", override["attrs"])
+            given["overrides"][index] = {
+                **override,
+                "attrs": _attributes_as_map(f"{field}.attrs", attrs, problems),
+            }
+    if problems:
+        raise FlowInputError("invalid input:\n  " + "\n  ".join(problems))
+
 
 def parse_vm_config(**inputs: Any) -> VmConfig:
     """Validate raw step inputs into a VmConfig.
@@ -613,6 +672,7 @@ def parse_vm_config(**inputs: Any) -> VmConfig:
     for name in LISTS_WITH_BLANKS:
         if name in given:
             given[name], positions[name] = drop_blank_items(name, given[name])
+    _as_maps(given, positions)
     try:
         return VmConfig(**given)
     except ValidationError as error:
