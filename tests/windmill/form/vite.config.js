@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import tailwindcss from 'tailwindcss'
+import tailwindConfig from './tailwind.config.js'
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url))
+
+export default defineConfig({
+	// Served from any directory (the driver's own server, a file cache).
+	base: './',
+	plugins: [svelte()],
+	resolve: {
+		alias: {
+			// The package's "exports" hide its component files; reach them by path.
+			$windmill: here('node_modules/windmill-components/package'),
+			// SvelteKit's runtime modules, which the components import but a
+			// plain Vite page does not have.
+			'$app/state': here('src/sveltekit/state.js'),
+			'$app/stores': here('src/sveltekit/stores.js'),
+			'$app/navigation': here('src/sveltekit/navigation.js'),
+			'$app/paths': here('src/sveltekit/paths.js'),
+			'$app/environment': here('src/sveltekit/environment.js')
+		},
+		dedupe: ['svelte', 'monaco-editor', 'vscode']
+	},
+	css: { postcss: { plugins: [tailwindcss(tailwindConfig)] } },
+	worker: { format: 'es' },
+	build: {
+		outDir: process.env.FORM_OUT_DIR || 'dist',
+		emptyOutDir: true,
+		// Nobody reads this bundle: skip the work that only makes it small or debuggable.
+		minify: false,
+		cssMinify: false,
+		sourcemap: false,
+		reportCompressedSize: false,
+		chunkSizeWarningLimit: 1e9,
+		target: 'esnext'
+	}
+})
