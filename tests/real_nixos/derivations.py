@@ -20,6 +20,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from f.nix.common.nixpkgs_release import source_store_path, store_path
+
 STORE = "/nix/store/"
 
 
@@ -34,40 +36,17 @@ def _full(path: str | None) -> str | None:
     return path if path is None or path.startswith("/") else STORE + path
 
 
-# Nix's own base-32 alphabet (no e, o, t, u), written least significant bit first.
-_BASE32 = "0123456789abcdfghijklmnpqrsvwxyz"
-
-
-def _nix_base32(data: bytes) -> str:
-    chars = []
-    for n in reversed(range((len(data) * 8 - 1) // 5 + 1)):
-        byte, bit = divmod(n * 5, 8)
-        value = data[byte] >> bit
-        if byte + 1 < len(data):
-            value |= data[byte + 1] << (8 - bit)
-        chars.append(_BASE32[value & 0x1F])
-    return "".join(chars)
-
-
-def _store_path(kind: str, sha256_hex: str, name: str) -> str:
-    digest = hashlib.sha256(f"{kind}:sha256:{sha256_hex}:/nix/store:{name}".encode()).digest()
-    folded = bytearray(20)  # nix's compressHash: the digest XOR-folded to 160 bits
-    for index, byte in enumerate(digest):
-        folded[index % 20] ^= byte
-    return f"{STORE}{_nix_base32(bytes(folded))}-{name}"
-
-
 def fixed_output_path(name: str, method: str, sri_hash: str) -> str:
-    """The store path of a fixed-output derivation's output called ``name``."""
-    algorithm, encoded = sri_hash.split("-", 1)
-    hex_digest = base64.b64decode(encoded).hex()
-    if method == "nar" and algorithm == "sha256":
-        return _store_path("source", hex_digest, name)
+    """The store path of a fixed-output derivation's output called ``name``
+    (Nix's makeFixedOutputPath)."""
+    if method == "nar" and sri_hash.startswith("sha256-"):
+        return str(source_store_path(sri_hash, name))
     if method not in ("nar", "flat"):
         raise ValueError(f"no store path rule here for a fixed output by {method!r}")
+    algorithm, encoded = sri_hash.split("-", 1)
     recursive = "r:" if method == "nar" else ""
-    inner = hashlib.sha256(f"fixed:out:{recursive}{algorithm}:{hex_digest}:".encode())
-    return _store_path("output:out", inner.hexdigest(), name)
+    inner = f"fixed:out:{recursive}{algorithm}:{base64.b64decode(encoded).hex()}:"
+    return str(store_path("output:out", hashlib.sha256(inner.encode()).digest(), name))
 
 
 def _output_path(drv: str, output: str, value: dict) -> str | None:

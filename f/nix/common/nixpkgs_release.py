@@ -72,8 +72,13 @@ def source_store_path(nar_hash: str, name: str = "source") -> Path:
     algorithm, _, encoded = nar_hash.partition("-")
     if algorithm != "sha256" or not encoded:
         raise ValueError(f"not a sha256 SRI hash: {nar_hash!r}")
-    digest = base64.b64decode(encoded, validate=True)
-    fingerprint = f"source:sha256:{digest.hex()}:{STORE_DIR}:{name}"
+    return store_path("source", base64.b64decode(encoded, validate=True), name)
+
+
+def store_path(kind: str, sha256_digest: bytes, name: str) -> Path:
+    """Nix's makeStorePath: the store path of ``name`` for the fingerprint kind
+    ("source", "output:out", ...) and the SHA-256 digest it is made from."""
+    fingerprint = f"{kind}:sha256:{sha256_digest.hex()}:{STORE_DIR}:{name}"
     full = hashlib.sha256(fingerprint.encode()).digest()
     compressed = bytearray(20)
     for index, byte in enumerate(full):
