@@ -48,7 +48,7 @@ sys.path.insert(0, str(REPOSITORY))
 from f.nix.common.nix_command import nix_argv  # noqa: E402
 from f.nix.common.workspace import workspace_for  # noqa: E402
 from localflow.flow_runner import run_flow  # noqa: E402
-from tests.real_nixos.wrapped_tree import wrap_tree  # noqa: E402
+from tests.real_nixos.wrapped_tree import revision_from_environment, wrap_tree  # noqa: E402
 from tests.support import OFFLINE_NIX_CONFIG  # noqa: E402
 
 FLOW = REPOSITORY / "f/nix/build/flow.yaml"
@@ -240,7 +240,7 @@ def measure_child(argv: list[str]) -> tuple[float, int]:
 
 
 def real_nixos_benchmark(options: argparse.Namespace, scratch: Path, tree: str, tag: str) -> int:
-    wrapped = wrap_tree(tree, scratch / "nixpkgs", os.environ.get("NIXPKGS_REVISION") or None)
+    wrapped = wrap_tree(tree, scratch / "nixpkgs", revision_from_environment())
     nixpkgs = wrapped.reference
 
     def featured(vm: str) -> Callable[[], object]:

@@ -47,7 +47,7 @@ from f.nix.common.workspace import workspace_for  # noqa: E402
 from localflow.flow_runner import run_flow  # noqa: E402
 from tests.real_nixos.boot_units import started_at_boot  # noqa: E402
 from tests.real_nixos.derivations import parse_derivations  # noqa: E402
-from tests.real_nixos.wrapped_tree import nix, wrap_tree  # noqa: E402
+from tests.real_nixos.wrapped_tree import nix, revision_from_environment, wrap_tree  # noqa: E402
 from tests.support import OFFLINE_NIX_CONFIG  # noqa: E402
 
 FLOW = REPOSITORY / "f/nix/build/flow.yaml"
@@ -105,9 +105,7 @@ def measure(system: str, runs: int) -> dict:
 
 def flow_guests(tree: str, scratch: Path) -> dict[str, str]:
     """The featured default and the empty selection as the flow renders and locks them."""
-    nixpkgs = wrap_tree(
-        tree, scratch / "nixpkgs", os.environ.get("NIXPKGS_REVISION") or None
-    ).reference
+    nixpkgs = wrap_tree(tree, scratch / "nixpkgs", revision_from_environment()).reference
     systems = {}
     for name, inputs in GUESTS.items():
         vm = f"{name.split()[0]}-{os.getpid()}"

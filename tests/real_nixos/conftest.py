@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.real_nixos.table import EvaluationTable, early_assertions_summary
-from tests.real_nixos.wrapped_tree import CommandFailed, Tree, wrap_tree
+from tests.real_nixos.wrapped_tree import CommandFailed, Tree, revision_from_environment, wrap_tree
 from tests.support import HAVE_NIX, NIX_MISSING
 
 HOW_TO_GET_A_TREE = (
@@ -77,16 +77,11 @@ def table() -> EvaluationTable:
     return TABLE
 
 
-def _revision(variable: str) -> str | None:
-    """$<variable>_REVISION, the tree's commit, when set (dev/lib/nixpkgs-trees sets it)."""
-    return os.environ.get(f"{variable}_REVISION", "").strip() or None
-
-
 def _wrapped(variable: str, tmp_path_factory) -> Tree:
     value = os.environ[variable].strip()
     try:
         directory = tmp_path_factory.mktemp("real-nixos") / "nixpkgs"
-        return wrap_tree(value, directory, _revision(variable))
+        return wrap_tree(value, directory, revision_from_environment(variable))
     except ValueError as error:
         pytest.fail(f"{variable}: {error}")
 
@@ -142,7 +137,7 @@ def early_warning(real_tree, table, tmp_path_factory) -> EarlyWarning:
         return EarlyWarning(table, None)
     try:
         directory = tmp_path_factory.mktemp("real-nixos") / "nixpkgs-next"
-        tree = wrap_tree(value, directory, _revision("NIXPKGS_NEXT"))
+        tree = wrap_tree(value, directory, revision_from_environment("NIXPKGS_NEXT"))
     except (ValueError, CommandFailed) as error:
         with (
             contextlib.suppress(ValueError, CommandFailed),

@@ -56,6 +56,12 @@ def nix(*args: str) -> str:
     return completed.stdout
 
 
+def revision_from_environment(variable: str = "NIXPKGS") -> str | None:
+    """$<variable>_REVISION, the commit of the tree $<variable> names, when set
+    (dev/lib/nixpkgs-trees sets it)."""
+    return os.environ.get(f"{variable}_REVISION", "").strip() or None
+
+
 def tree_reference(value: str, archive: Path) -> str:
     """$NIXPKGS as a flake reference; a directory is first archived to ``archive``.
 
