@@ -53,6 +53,11 @@ def test_an_overrides_attributes_as_entries_are_a_map():
             "guest.storage[0].mount_point: None is not allowed; expected a non-empty string",
         ),
         ({"shares": ["/mnt/a"]}, "guest.shares[0]: '/mnt/a' is not allowed; expected an object"),
+        # A blank entry left out does not renumber the ones after it.
+        (
+            {"shares": [{"mount_point": "", "tag": ""}, {"tag": "b"}]},
+            "guest.shares[1].mount_point: None is not allowed",
+        ),
         (
             {"shares": [{"mount_point": "/mnt/a", "tag": "bad tag"}]},
             "guest.shares['/mnt/a'].tag: ",

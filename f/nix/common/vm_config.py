@@ -604,10 +604,12 @@ LISTS_WITH_BLANKS = ("ssh_keys", "overrides", "extra_groups", "extra_packages")
 ATTRIBUTE_ENTRY = ("name", "value")
 
 
-def _entries_as_map(field: str, entries: list, key: str, problems: list[str]) -> dict:
-    """A list of entries as the map they stand for; what is wrong goes to ``problems``."""
+def _entries_as_map(name: str, field: str, entries: list, key: str, problems: list[str]) -> dict:
+    """A list of entries as the map they stand for, blank ones left out; what is wrong
+    goes to ``problems``, each entry named by its position as sent."""
     mapped: dict = {}
-    for index, entry in enumerate(entries):
+    kept, positions = drop_blank_items(name, entries)
+    for index, entry in zip(positions, kept, strict=True):
         where = f"{field}[{index}]"
         if not isinstance(entry, dict):
             problems.append(f"{where}: {entry!r} is not allowed; expected an object")
@@ -627,7 +629,7 @@ def _entries_as_map(field: str, entries: list, key: str, problems: list[str]) ->
 
 def _attributes_as_map(field: str, entries: list, problems: list[str]) -> dict:
     name, value = ATTRIBUTE_ENTRY
-    pairs = _entries_as_map(field, entries, name, problems)
+    pairs = _entries_as_map(field.split(".", 1)[1], field, entries, name, problems)
     for attribute, rest in pairs.items():
         if set(rest) - {value}:
             problems.append(
@@ -644,16 +646,14 @@ def _as_maps(given: dict[str, Any], positions: dict[str, list[int]]) -> None:
     problems: list[str] = []
     for name, key in ENTRY_KEYS.items():
         if isinstance(given.get(name), list):
-            entries, _ = drop_blank_items(name, given[name])
-            given[name] = _entries_as_map(flow_field(name), entries, key, problems)
+            given[name] = _entries_as_map(name, flow_field(name), given[name], key, problems)
     for index, override in enumerate(given.get("overrides") or []):
         if isinstance(override, dict) and isinstance(override.get("attrs"), list):
             sent = positions.get("overrides", [])
             field = f"{flow_field('overrides')}[{sent[index] if index < len(sent) else index}]"
-            attrs, _ = drop_blank_items(f"{field.split('.', 1)[1]}.attrs", override["attrs"])
             given["overrides"][index] = {
                 **override,
-                "attrs": _attributes_as_map(f"{field}.attrs", attrs, problems),
+                "attrs": _attributes_as_map(f"{field}.attrs", override["attrs"], problems),
             }
     if problems:
         raise FlowInputError("invalid input:\n  " + "\n  ".join(problems))
