@@ -9,9 +9,12 @@
 //   --schema-from FILE  a flow (YAML or JSON) whose `schema` is the form's
 //   --schema FILE       a JSON schema alone
 //   --scenario NAME     one of SCENARIOS below (default: defaults)
+//   --fill PATH=VALUE   after the scenario, enter VALUE (JSON, else a string)
+//                       into the field at key path PATH; may be repeated
 //   --screenshot PATH   also write a full-page PNG of the untouched form
 //   --dist DIR          the built page (default: $FORM_DIST or ./dist)
 //   --chromium PATH     the browser (default: $CHROMIUM or /usr/bin/chromium)
+//   --verbose           copy the page's console to stderr
 //
 // Fields are found by their schema keys: the page shows each field's title
 // (or key), so the driver reads the title from the schema it was given and
@@ -38,8 +41,9 @@ const byMountPoint = (entries) => (prop) =>
 
 // A scenario is a list of steps [action, key path, value]; "fill" enters a
 // value the way the field's schema says it is entered (typing, toggling,
-// picking from a list, "Add item", pasting JSON). Keys the schema no longer
-// has are skipped with a note on stderr.
+// picking from a list, "Add item", pasting JSON), and skips with a note on
+// stderr the keys the schema no longer has; "set" does the same for a field
+// that must be there.
 const SCENARIOS = {
 	defaults: [],
 	// Every kind of field once: text, number, toggle, a list of strings, a
@@ -75,7 +79,7 @@ const SCENARIOS = {
 		['addItem', 'closure.overrides']
 	],
 	'broken-json': [['rawJson', 'guest.shares', '{"/mnt/linux": ']],
-	'bad-vm-name': [['fill', 'guest.vm_name', 'bad name!']]
+	'bad-vm-name': [['set', 'guest.vm_name', 'bad name!']]
 }
 
 const MIME = {
@@ -170,10 +174,11 @@ function pageHelpers() {
 	}
 
 	// Red text that says something: ArgInput's line under each field, the JSON
-	// editor's parse error, list-shape complaints.
+	// editor's parse error, list-shape complaints; not the asterisk a required
+	// field's label wears.
 	function errors() {
 		const red = [...document.querySelectorAll('[class*="text-red-"]')].filter(
-			(el) => visible(el) && el.innerText.trim() !== ''
+			(el) => visible(el) && el.innerText.trim() !== '' && !el.closest('[data-schema-picker] > .items-end')
 		)
 		return red.filter((el) => !red.some((other) => other !== el && el.contains(other))).map((el) => el.innerText.trim())
 	}
@@ -358,6 +363,10 @@ const STEPS = {
 		}
 		await settle(page)
 	},
+	// As fill, for a field that must be there.
+	async set(page, path, value, schema) {
+		await STEPS.fill(page, path, value, schema)
+	},
 	// "Add item", and nothing typed into it.
 	async addItem(page, path) {
 		await addItem(page, path)
@@ -395,11 +404,22 @@ async function main() {
 			screenshot: { type: 'string' },
 			dist: { type: 'string', default: process.env.FORM_DIST || join(here, 'dist') },
 			chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
+			fill: { type: 'string', multiple: true, default: [] },
 			verbose: { type: 'boolean', default: false }
 		}
 	})
-	const steps = SCENARIOS[options.scenario]
-	if (!steps) fail(`no scenario ${options.scenario}; there are ${Object.keys(SCENARIOS).join(', ')}`)
+	if (!SCENARIOS[options.scenario]) fail(`no scenario ${options.scenario}; there are ${Object.keys(SCENARIOS).join(', ')}`)
+	const steps = [...SCENARIOS[options.scenario]]
+	for (const fill of options.fill) {
+		if (!fill.includes('=')) fail(`--fill takes PATH=VALUE, not ${fill}`)
+		const path = fill.slice(0, fill.indexOf('='))
+		const text = fill.slice(fill.indexOf('=') + 1)
+		let value = text
+		try {
+			value = JSON.parse(text)
+		} catch {}
+		steps.push(['set', path, value])
+	}
 	const flow = await loadFlow(options)
 	const apiCalls = []
 	const server = await serve(resolve(options.dist), flow, apiCalls)
@@ -449,6 +469,7 @@ async function main() {
 			await settle(page)
 			const calls = await page.evaluate(() => window.__harness.submissions)
 			if (calls.length > 0) submitted = JSON.parse(calls.at(-1).body)
+			else process.stderr.write('drive: Run was enabled, but clicking it submitted nothing\n')
 		}
 		if (apiCalls.length) process.stderr.write(`drive: API calls answered with []: ${apiCalls.join(', ')}\n`)
 		if (pageErrors.length) process.stderr.write(`drive: page errors: ${pageErrors.join('; ')}\n`)

@@ -4,7 +4,7 @@ import { resourceTypesStore } from '$windmill/components/resourceTypesStore.js'
 import Harness from './Harness.svelte'
 
 // What the driver reads back: every call of RunForm's runAction, in order.
-window.__harness = { submissions: [], navigations: [], mounted: false }
+window.__harness = { submissions: [], mounted: false }
 
 // The form's one server call lists resource types, to offer pickers for
 // resource-typed fields; this flow has none, so an empty list is the true answer.

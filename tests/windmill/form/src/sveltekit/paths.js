@@ -1,6 +1,3 @@
 // SvelteKit's $app/paths for a page served from the root.
 export const base = ''
 export const assets = ''
-export function resolve(path) {
-	return path
-}

@@ -1,7 +1,6 @@
-// SvelteKit's $app/stores: the same page as $app/state, as stores.
+// SvelteKit's $app/stores: the same page as $app/state, as a store.
 import { readable } from 'svelte/store'
 import { page as current } from './state.js'
 
 export const page = readable(current)
 export const navigating = readable(null)
-export const updated = { subscribe: readable(false).subscribe, check: async () => false }
