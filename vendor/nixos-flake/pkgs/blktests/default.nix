@@ -75,7 +75,12 @@ stdenv.mkDerivation (finalAttrs: {
   meta = {
     description = "Test framework for the Linux kernel block layer and storage stack";
     homepage = "https://github.com/linux-blktests/blktests";
-    license = lib.licenses.gpl3Plus;
+    # blktests' own files say GPL-3.0+; bin/blktests, the wrapper
+    # (blktests.sh), is ours.
+    license = [
+      lib.licenses.gpl3Plus
+      (import ../licenses.nix).copyleftNext031
+    ];
     platforms = lib.platforms.linux;
     mainProgram = "blktests";
   };

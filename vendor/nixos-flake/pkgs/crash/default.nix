@@ -101,7 +101,8 @@ stdenv.mkDerivation (finalAttrs: {
   meta = {
     description = "Analyse Linux kernel crash dumps and live systems with an embedded gdb";
     homepage = "https://crash-utility.github.io/";
-    # Sources GPL-2.0-or-later; the embedded gdb makes the program GPL-3.0-or-later.
+    # Sources GPL-2.0-or-later (nixpkgs' crash says gpl2Plus); the embedded
+    # gdb 16 makes the program GPL-3.0-or-later.
     license = lib.licenses.gpl3Plus;
     platforms = [
       "x86_64-linux"

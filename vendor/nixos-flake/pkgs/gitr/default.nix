@@ -87,7 +87,11 @@ stdenvNoCC.mkDerivation (finalAttrs: {
   meta = {
     description = "Git's regression test suite, built and run on a file system under test";
     homepage = "https://git-scm.com/";
-    license = lib.licenses.gpl2Only;
+    # git's source, as nixpkgs' git says, and bin/gitr (gitr.sh), ours.
+    license = [
+      lib.licenses.gpl2Only
+      (import ../licenses.nix).copyleftNext031
+    ];
     platforms = lib.platforms.linux;
     mainProgram = "gitr";
   };

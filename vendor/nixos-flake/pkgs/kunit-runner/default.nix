@@ -42,6 +42,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   meta = {
     description = "Run the booted kernel's KUnit test modules and file their KTAP results";
+    license = (import ../licenses.nix).copyleftNext031;
     platforms = lib.platforms.linux;
     mainProgram = "kunit-run";
   };

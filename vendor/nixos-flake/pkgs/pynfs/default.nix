@@ -23,6 +23,16 @@ let
     };
     build-system = [ python3.pkgs.poetry-core ];
     pythonImportsCheck = [ "xdrlib3" ];
+    # Its README: the code forked from CPython's xdrlib under Python's
+    # licence, the rest MIT.
+    meta = {
+      description = "XDR encoding and decoding, forked from Python's xdrlib";
+      homepage = "https://github.com/overcat/xdrlib3";
+      license = [
+        lib.licenses.psfl
+        lib.licenses.mit
+      ];
+    };
   };
 
   # README: python3-gssapi, python3-ply and xdrlib3.

@@ -44,6 +44,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   meta = {
     description = "Run a kernel test suite in the guest and file its results per kernel release";
+    license = (import ../licenses.nix).copyleftNext031;
     platforms = lib.platforms.linux;
     mainProgram = "suite-run";
   };

@@ -59,6 +59,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   meta = {
     description = "Build and run the Linux kernel's userspace test harnesses from a kernel tree";
+    license = (import ../licenses.nix).copyleftNext031;
     platforms = lib.platforms.linux;
     mainProgram = "usertests-run";
   };
