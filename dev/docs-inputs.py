@@ -164,6 +164,7 @@ def table(schema: dict) -> list[str]:
 # Each file: where its generated part goes, and what writes it.
 TARGETS: dict[Path, tuple[str, Callable[[dict], list[str]]]] = {
     Path("docs/inputs.rst"): ("inputs-reference", reference),
+    Path("README.rst"): ("inputs-table", table),
 }
 
 

@@ -275,10 +275,10 @@ def test_upstreams_unpublished_modules_tree_leads_to_the_build_tree_only_through
     assert f"no kernel config found for {UPSTREAM_RELEASE}" in unshared.stderr
 
 
-def test_the_readme_line_for_upstreams_install_step_puts_the_config_where_the_guest_looks(
+def test_the_docs_line_for_upstreams_install_step_puts_the_config_where_the_guest_looks(
     guest, tmp_path
 ):
-    text = (REPOSITORY / "README.rst").read_text()
+    text = (REPOSITORY / "docs" / "design" / "kdevops-ng-contract.rst").read_text()
     (line,) = [
         line.strip()
         for line in text.splitlines()

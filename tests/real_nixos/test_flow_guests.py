@@ -336,28 +336,28 @@ def test_the_host_name_is_the_vm_name(guest):
     assert guest.config["hostName"] == guest.inputs["vm_name"]
 
 
-# A lean boot (README.rst, "What the guest starts at boot").
+# A lean boot (docs/design/guest.rst, "What the featured guest starts at boot").
 
-README = REPOSITORY / "README.rst"
+BOOT_DOC = REPOSITORY / "docs" / "design" / "guest.rst"
 UNIT_NAME = re.compile(r"[\w@:.\\-]+\.(?:service|socket|target|timer|path|mount|slice)")
 # What NixOS puts on a kernel command line by itself and the guest does not
 # need from the boot side's: root=fstab (kdevops-ng passes root=tmpfs
-# instead; a boot must pass one of the two, README.rst says so) and the order
+# instead; a boot must pass one of the two, docs/design/guest.rst says so) and the order
 # of the security modules (the kernel's CONFIG_LSM otherwise).
 KERNEL_PARAMS_NIXOS_ADDS = ("root=fstab", "lsm=")
 
 
-def readme_boot_units() -> set[str]:
-    """The units README.rst says the featured guest starts at boot."""
-    text = README.read_text(encoding="utf-8")
+def documented_boot_units() -> set[str]:
+    """The units docs/design/guest.rst says the featured guest starts at boot."""
+    text = BOOT_DOC.read_text(encoding="utf-8")
     begin, end = ".. boot-units: begin", ".. boot-units: end"
-    assert begin in text and end in text, f"README.rst has no {begin!r} ... {end!r} list"
+    assert begin in text and end in text, f"{BOOT_DOC} has no {begin!r} ... {end!r} list"
     return set(UNIT_NAME.findall(text.split(begin, 1)[1].split(end, 1)[0]))
 
 
-def test_the_guest_boots_only_the_units_readme_lists(guest):
+def test_the_guest_boots_only_the_units_the_docs_list(guest):
     booted = set(started_at_boot(guest.config["boot"]))
-    listed = readme_boot_units()
+    listed = documented_boot_units()
     if guest.name == "featured default":
         assert sorted(booted - listed) == [] and sorted(listed - booted) == []
     else:

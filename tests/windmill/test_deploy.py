@@ -1,4 +1,4 @@
-"""The README's deploy commands, run with the real windmill-cli against a stand-in API."""
+"""The deploy commands of docs/operating.rst, run with the real windmill-cli against a stand-in API."""
 
 import copy
 import os
@@ -43,7 +43,7 @@ def checkout(tmp_path) -> Path:
 
 
 def wmill(checkout: Path, api: StandinApi, *args: str) -> subprocess.CompletedProcess:
-    """``wmill ARGS`` as the README has them, plus where the server is and who we are."""
+    """``wmill ARGS`` as docs/operating.rst has them, plus where the server is and who we are."""
     home = checkout.parent / "home"
     home.mkdir(exist_ok=True)
     return subprocess.run(
@@ -120,7 +120,8 @@ def test_committed_metadata_is_what_the_cli_generates(checkout, api):
     )
     assert changed == [], (
         "stale or missing script metadata; regenerate it with "
-        "`wmill generate-metadata --schema-only --skip-flows` (README, 'Using it from Windmill')"
+        "`wmill generate-metadata --schema-only --skip-flows` (docs/operating.rst, 'Metadata and "
+        "locks')"
     )
 
 
@@ -262,7 +263,7 @@ def test_folder_push_creates_folder_nix_where_it_is_missing(checkout, api):
 
 
 def test_readme_excludes_keep_kdevops_ngs_own_sync_off_our_paths(checkout, api, tmp_path):
-    """kdevops-ng's checkout syncs all of f/; with README's excludes it leaves ours alone."""
+    """kdevops-ng's checkout syncs all of f/; with the docs' excludes it leaves ours alone."""
     assert wmill(checkout, api, "sync", "push", "--yes").returncode == 0
     assert wmill(checkout, api, "flow", "push", "f/nix/build", FLOW).returncode == 0
     kdevops_ng_workspace(api)
@@ -277,8 +278,8 @@ def test_readme_excludes_keep_kdevops_ngs_own_sync_off_our_paths(checkout, api, 
     (theirs / "f/nix/build.flow/flow.yaml").write_text(
         yaml.safe_dump({"summary": "kdevops-ng's build", "value": {"modules": []}})
     )
-    readme = (REPOSITORY / "README.rst").read_text()
-    (block,) = re.findall(r"::\n\n((?:    excludes:\n)(?:      [^\n]*\n)+)", readme)
+    operating = (REPOSITORY / "docs" / "operating.rst").read_text()
+    (block,) = re.findall(r"::\n\n((?:    excludes:\n)(?:      [^\n]*\n)+)", operating)
     excludes = yaml.safe_load(textwrap.dedent(block))["excludes"]
     config = {
         "includes": ["f/**"],

@@ -1,4 +1,4 @@
-"""README.rst, "Using it from Windmill": the curl call and the wmill commands as printed."""
+"""docs/operating.rst: the curl calls, the runner script and the wmill commands as printed."""
 
 import inspect
 import os
@@ -17,14 +17,14 @@ from tests.support import REPOSITORY
 from tests.windmill import test_deploy
 from tests.windmill.standin_api import StandinApi
 
-TITLE = "Using it from Windmill"
+OPERATING = REPOSITORY / "docs" / "operating.rst"
+# Where the steps' retries are said.
+BUILDING = REPOSITORY / "docs" / "design" / "building-and-results.rst"
 
 
-def windmill_section() -> str:
-    text = (REPOSITORY / "README.rst").read_text()
-    start = text.index(f"\n{TITLE}\n{'=' * len(TITLE)}\n")
-    following = re.search(r"\n[^\n]+\n=+\n", text[start + len(TITLE) + 2 :])
-    return text[start : start + len(TITLE) + 2 + following.start()] if following else text[start:]
+def operating_doc() -> str:
+    """The operator's doc, which holds every command for a Windmill server."""
+    return OPERATING.read_text()
 
 
 def literal_blocks(section: str) -> list[str]:
@@ -34,7 +34,7 @@ def literal_blocks(section: str) -> list[str]:
 
 
 def curl_command() -> str:
-    (command,) = [b for b in literal_blocks(windmill_section()) if b.startswith("JOB=$(curl ")]
+    (command,) = [b for b in literal_blocks(operating_doc()) if b.startswith("JOB=$(curl ")]
     return command
 
 
@@ -53,7 +53,7 @@ def test_curl_queues_the_run_and_polls_for_its_result():
     assert argv.count("Authorization: Bearer $WM_TOKEN") == 2
     assert "Content-Type: application/json" in argv
     # Never the synchronous endpoint: it cancels a build after 600 s.
-    assert not [b for b in literal_blocks(windmill_section()) if "run_wait_result" in b]
+    assert not [b for b in literal_blocks(operating_doc()) if "run_wait_result" in b]
 
 
 def test_curl_payload_is_valid_flow_input():
@@ -91,8 +91,8 @@ def test_curl_commands_as_printed_reach_the_endpoints():
     assert request.json() == curl_payload()
 
 
-def test_the_runner_script_in_the_readme_is_the_tested_one():
-    (block,) = [b for b in literal_blocks(windmill_section()) if "bin/windmill-nix-build" in b]
+def test_the_runner_script_in_the_docs_is_the_tested_one():
+    (block,) = [b for b in literal_blocks(operating_doc()) if "bin/windmill-nix-build" in b]
     script = REPOSITORY / "bin" / "windmill-nix-build"
     assert script.is_file() and os.access(script, os.X_OK)
     argv = shlex.split(block.replace("\\\n", " "))
@@ -101,11 +101,11 @@ def test_the_runner_script_in_the_readme_is_the_tested_one():
     resolve_inputs(schema, inputs)
 
 
-def test_wmill_commands_in_the_readme_are_the_tested_ones():
-    """Every wmill line in the section is one that tests/windmill/test_deploy.py runs."""
+def test_wmill_commands_in_the_docs_are_the_tested_ones():
+    """Every wmill line in the doc is one that tests/windmill/test_deploy.py runs."""
     printed = [
         line
-        for block in literal_blocks(windmill_section())
+        for block in literal_blocks(operating_doc())
         for line in block.splitlines()
         if line.startswith("wmill ")
     ]
@@ -123,9 +123,9 @@ def test_wmill_commands_in_the_readme_are_the_tested_ones():
         assert quoted in source, line
 
 
-def test_readme_gives_the_retries_flow_yaml_sets():
+def test_the_docs_give_the_retries_flow_yaml_sets():
     """Windmill's retry ``attempts`` counts retries, not runs."""
-    text = " ".join((REPOSITORY / "README.rst").read_text().split())
+    text = " ".join(BUILDING.read_text().split())
     modules = yaml.safe_load((REPOSITORY / "f/nix/build/flow.yaml").read_text())["value"]
     words = {1: "once", 2: "twice"}
     for module in modules["modules"]:
@@ -138,8 +138,8 @@ def test_readme_gives_the_retries_flow_yaml_sets():
             assert re.search(said, text), said
 
 
-def test_readme_cancels_with_a_json_body():
-    (block,) = [b for b in literal_blocks(windmill_section()) if "jobs_u/queue/cancel" in b]
+def test_the_docs_cancel_with_a_json_body():
+    (block,) = [b for b in literal_blocks(operating_doc()) if "jobs_u/queue/cancel" in b]
     argv = shlex.split(block.replace("\\\n", " "))
     assert argv[:3] == ["curl", "-X", "POST"]
     assert argv[argv.index("-d") + 1] == "{}"

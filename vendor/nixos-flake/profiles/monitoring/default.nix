@@ -29,81 +29,97 @@ let
   # ProtectSystem=strict does not stop it: creates the monitor's directory
   # and warns in the journal when the run's output is on the tmpfs root,
   # where it is lost with the VM.
-  prepare = pkgs.writeShellScript "monitor-prepare" ''
-    set -eu
-    dir=$1
-    ${pkgs.coreutils}/bin/mkdir -p "$dir"
-    fstype=$(${pkgs.util-linux}/bin/findmnt --noheadings --output FSTYPE --target "$dir" || true)
-    echo "output in $dir ($fstype)"
-    if [ "$fstype" = tmpfs ]; then
-      echo "warning: $dir is on the tmpfs root: it is lost with the VM." \
-        "Share ${shareDir} from the host (the flow's virtiofs tag monitoring)."
-    fi
-  '';
+  prepare = pkgs.writeShellApplication {
+    name = "monitor-prepare";
+    runtimeInputs = [
+      pkgs.coreutils
+      pkgs.util-linux
+    ];
+    text = ''
+      dir=$1
+      mkdir -p "$dir"
+      fstype=$(findmnt --noheadings --output FSTYPE --target "$dir" || true)
+      echo "output in $dir ($fstype)"
+      if [ "$fstype" = tmpfs ]; then
+        echo "warning: $dir is on the tmpfs root: it is lost with the VM." \
+          "Share ${shareDir} from the host (the flow's virtiofs tag monitoring)."
+      fi
+    '';
+  };
 
   # monitor-exec [--disk NAME] [--append FILE] [--] PROGRAM ARGS...
   # Refuses, with a message naming what to change, a program the closure
   # does not have (blkalgn-libbpf is in no bcc release) and a disk the
   # guest does not have; then runs the program, its standard output
   # appended to FILE when given.
-  monitorExec = pkgs.writeShellScript "monitor-exec" ''
-    set -eu
-    disk= append=
-    while [ $# -gt 0 ]; do
-      case $1 in
-        --disk) disk=$2; shift 2 ;;
-        --append) append=$2; shift 2 ;;
-        --) shift; break ;;
-        *) break ;;
-      esac
-    done
-    program=$1
-    if [ ! -x "$program" ]; then
-      name=''${program##*/}
-      echo "$program does not exist: ${cfg.libbpfTools.name} has no ''${name%-libbpf}." >&2
-      echo "Build libbpf-tools from a bcc tree that has it: the flow's closure.overrides" \
-        '[{"pkg": "libbpf-tools", "src": "<bcc tree or git URL>", "ref": "<branch>"}],' \
-        "or nixos-flake.monitoring.libbpfTools." >&2
-      exit 1
-    fi
-    if [ -n "$disk" ] && [ ! -e "/sys/class/block/$disk" ]; then
-      echo "no disk $disk in this guest; it has:" $(${pkgs.coreutils}/bin/ls /sys/class/block) >&2
-      exit 1
-    fi
-    if [ -n "$append" ]; then
-      exec "$@" >>"$append"
-    fi
-    exec "$@"
-  '';
+  monitorExec = pkgs.writeShellApplication {
+    name = "monitor-exec";
+    runtimeInputs = [ pkgs.coreutils ];
+    text = ''
+      disk="" append=""
+      while [ $# -gt 0 ]; do
+        case $1 in
+          --disk) disk=$2; shift 2 ;;
+          --append) append=$2; shift 2 ;;
+          --) shift; break ;;
+          *) break ;;
+        esac
+      done
+      program=$1
+      if [ ! -x "$program" ]; then
+        name=''${program##*/}
+        echo "$program does not exist: ${cfg.libbpfTools.name} has no ''${name%-libbpf}." >&2
+        echo "Build libbpf-tools from a bcc tree that has it: the flow's closure.overrides" \
+          '[{"pkg": "libbpf-tools", "src": "<bcc tree or git URL>", "ref": "<branch>"}],' \
+          "or nixos-flake.monitoring.libbpfTools." >&2
+        exit 1
+      fi
+      if [ -n "$disk" ] && [ ! -e "/sys/class/block/$disk" ]; then
+        # shellcheck disable=SC2046 # the guest's disks as words, on one line
+        echo "no disk $disk in this guest; it has:" $(ls /sys/class/block) >&2
+        exit 1
+      fi
+      if [ -n "$append" ]; then
+        exec "$@" >>"$append"
+      fi
+      exec "$@"
+    '';
+  };
 
   # One JSON object: {"phase", "timestamp", "governors": {"cpuN": "..."}}.
   # A guest without cpufreq (most VMs) records an empty "governors".
-  governorSnapshot = pkgs.writeShellScript "monitor-cpu-governor-snapshot" ''
-    set -eu
-    dir=$1 phase=$2
-    {
-      printf '{"phase": "%s", "timestamp": "%s", "governors": {' \
-        "$phase" "$(${pkgs.coreutils}/bin/date --iso-8601=seconds)"
-      sep=
-      for file in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor; do
-        [ -r "$file" ] || continue
-        cpu=''${file%/cpufreq/scaling_governor}
-        printf '%s"%s": "%s"' "$sep" "''${cpu##*/}" "$(${pkgs.coreutils}/bin/cat "$file")"
-        sep=', '
-      done
-      printf '}}\n'
-    } >"$dir/$phase.json"
-    [ -n "$sep" ] || echo "no cpufreq in this guest: no governors to record"
-  '';
+  governorSnapshot = pkgs.writeShellApplication {
+    name = "monitor-cpu-governor-snapshot";
+    runtimeInputs = [ pkgs.coreutils ];
+    text = ''
+      dir=$1 phase=$2
+      {
+        printf '{"phase": "%s", "timestamp": "%s", "governors": {' \
+          "$phase" "$(date --iso-8601=seconds)"
+        sep=
+        for file in /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor; do
+          [ -r "$file" ] || continue
+          cpu=''${file%/cpufreq/scaling_governor}
+          printf '%s"%s": "%s"' "$sep" "''${cpu##*/}" "$(cat "$file")"
+          sep=', '
+        done
+        printf '}}\n'
+      } >"$dir/$phase.json"
+      [ -n "$sep" ] || echo "no cpufreq in this guest: no governors to record"
+    '';
+  };
 
   # sadf -j reports only CPU unless told otherwise; "-- -A" asks sar for
   # every activity sadc recorded (-S ALL).
-  sysstatJson = pkgs.writeShellScript "monitor-sysstat-json" ''
-    set -eu
-    dir=$1
-    [ -e "$dir/sa-current" ] || exit 0
-    ${pkgs.sysstat}/bin/sadf -j "$dir/sa-current" -- -A >"$dir/sa-current.json"
-  '';
+  sysstatJson = pkgs.writeShellApplication {
+    name = "monitor-sysstat-json";
+    runtimeInputs = [ pkgs.sysstat ];
+    text = ''
+      dir=$1
+      [ -e "$dir/sa-current" ] || exit 0
+      sadf -j "$dir/sa-current" -- -A >"$dir/sa-current.json"
+    '';
+  };
 
   # What every monitor's unit shares: the run's directory made first, the
   # share it lives on mounted first when there is one (WantsMountsFor=, not
@@ -128,7 +144,10 @@ let
       inherit documentation;
       unitConfig.WantsMountsFor = [ out ];
       serviceConfig = {
-        ExecStartPre = [ "+${prepare} ${out}/${name}" ] ++ serviceConfig.ExecStartPre or [ ];
+        ExecStartPre = [
+          "+${lib.getExe prepare} ${out}/${name}"
+        ]
+        ++ serviceConfig.ExecStartPre or [ ];
         ProtectSystem = "strict";
         ReadWritePaths = [ "-${out}" ];
       }
@@ -152,7 +171,7 @@ let
       serviceConfig = {
         Type = "simple";
         ExecStart = lib.concatStringsSep " " (
-          [ "${monitorExec}" ]
+          [ (lib.getExe monitorExec) ]
           ++ execArgs
           ++ [
             "--"
@@ -420,7 +439,7 @@ in
           "${pkgs.coreutils}/bin/rm -f ${out}/sysstat/sa-current ${out}/sysstat/sa-current.json"
         ];
         ExecStart = "${pkgs.sysstat}/lib/sa/sadc -S ALL ${toString cfg.sysstat.interval} ${toString cfg.sysstat.maxSamples} ${out}/sysstat/sa-current";
-        ExecStopPost = "${sysstatJson} ${out}/sysstat";
+        ExecStopPost = "${lib.getExe sysstatJson} ${out}/sysstat";
         # sadc writes each sample as it takes it; SIGTERM loses at most the
         # interval under way.
         KillSignal = "SIGTERM";
@@ -434,8 +453,8 @@ in
       serviceConfig = {
         Type = "oneshot";
         RemainAfterExit = true;
-        ExecStart = "${governorSnapshot} ${out}/cpu_governor start";
-        ExecStop = "${governorSnapshot} ${out}/cpu_governor end";
+        ExecStart = "${lib.getExe governorSnapshot} ${out}/cpu_governor start";
+        ExecStop = "${lib.getExe governorSnapshot} ${out}/cpu_governor end";
       };
     });
 
