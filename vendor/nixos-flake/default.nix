@@ -8,23 +8,18 @@
 # Importing it costs nothing by itself being enabled beyond what acts on
 # import: devel, build-tools and the suites install their tools; monitoring
 # and controller wait for their enable options.
+let
+  contract = import ./contract.nix;
+  # ./<kind>/<name> for each name the contract lists.
+  modulesOf = kind: map (name: ./. + "/${kind}/${name}") (builtins.attrNames contract.${kind});
+in
 {
   imports = [
     ./user
-    ./profiles/build-tools
-    ./profiles/controller
-    ./profiles/devel
-    ./profiles/monitoring
-    ./testSuites/blktests
-    ./testSuites/fstests
-    ./testSuites/gitr
-    ./testSuites/kunit
-    ./testSuites/ltp
-    ./testSuites/mmtests
-    ./testSuites/pynfs
-    ./testSuites/selftests
-    ./testSuites/sysbench
-    ./testSuites/usertests
+  ]
+  ++ modulesOf "profiles"
+  ++ modulesOf "testSuites"
+  ++ [
     ./mounts/shares
     ./mounts/storage
   ];

@@ -9,6 +9,10 @@
   outputs =
     { self, nixpkgs }:
     let
+      contract = import ./contract.nix;
+      # nixosModules.<kind>.<name> = ./<kind>/<name>, for each name the
+      # contract lists.
+      modulesOf = kind: builtins.mapAttrs (name: _: ./. + "/${kind}/${name}") contract.${kind};
       systems = [
         "x86_64-linux"
         "aarch64-linux"
@@ -29,24 +33,8 @@
         default = ./default.nix;
         backends.imageless = ./backends/imageless;
         user = ./user;
-        profiles = {
-          build-tools = ./profiles/build-tools;
-          controller = ./profiles/controller;
-          devel = ./profiles/devel;
-          monitoring = ./profiles/monitoring;
-        };
-        testSuites = {
-          blktests = ./testSuites/blktests;
-          fstests = ./testSuites/fstests;
-          gitr = ./testSuites/gitr;
-          kunit = ./testSuites/kunit;
-          ltp = ./testSuites/ltp;
-          mmtests = ./testSuites/mmtests;
-          pynfs = ./testSuites/pynfs;
-          selftests = ./testSuites/selftests;
-          sysbench = ./testSuites/sysbench;
-          usertests = ./testSuites/usertests;
-        };
+        profiles = modulesOf "profiles";
+        testSuites = modulesOf "testSuites";
         mounts = {
           shares = ./mounts/shares;
           storage = ./mounts/storage;
@@ -54,6 +42,9 @@
       };
 
       overlays.default = import ./overlays;
+
+      # Functions the per-VM default.nix the flow renders calls.
+      lib.sourceVersion = import ./lib/source-version.nix;
 
       packages = forAllSystems (pkgs: import ./pkgs { inherit pkgs; });
 

@@ -1,8 +1,8 @@
 # One NixOS toplevel per backend, per profile and per test suite, each built
 # on the imageless backend with the user module and the library's overlay,
 # plus the featured default (devel, build-tools, monitoring and every
-# suite). Attribute names are written out so that listing them never
-# evaluates nixpkgs.
+# suite). Attribute names come from contract.nix and this file alone, so
+# that listing them never evaluates nixpkgs.
 {
   self,
   nixpkgs,
@@ -32,31 +32,34 @@ let
     }).config.system.build.toplevel;
 
   inherit (self.nixosModules) profiles testSuites;
+  contract = import ../contract.nix;
+
+  # A profile's enable option, when it needs one to act.
+  enabled =
+    name:
+    let
+      facts = contract.profiles.${name};
+    in
+    nixpkgs.lib.optional (facts ? enable) (nixpkgs.lib.setAttrByPath facts.enable true);
+
+  featuredProfiles = builtins.filter (name: contract.profiles.${name}.featured) (
+    builtins.attrNames contract.profiles
+  );
+
+  # "<prefix>-<name>" = the toplevel of modulesFor name, for each name of a kind.
+  each =
+    prefix: kind: modulesFor:
+    builtins.listToAttrs (
+      map (name: {
+        name = "${prefix}-${name}";
+        value = toplevel (modulesFor name);
+      }) (builtins.attrNames contract.${kind})
+    );
 in
-{
+each "profile" "profiles" (name: [ profiles.${name} ] ++ enabled name)
+// each "suite" "testSuites" (name: [ testSuites.${name} ])
+// {
   backend-imageless = toplevel [ ];
-
-  profile-build-tools = toplevel [ profiles.build-tools ];
-  profile-controller = toplevel [
-    profiles.controller
-    { nixos-flake.controller.enable = true; }
-  ];
-  profile-devel = toplevel [ profiles.devel ];
-  profile-monitoring = toplevel [
-    profiles.monitoring
-    { nixos-flake.monitoring.enable = true; }
-  ];
-
-  suite-blktests = toplevel [ testSuites.blktests ];
-  suite-fstests = toplevel [ testSuites.fstests ];
-  suite-gitr = toplevel [ testSuites.gitr ];
-  suite-kunit = toplevel [ testSuites.kunit ];
-  suite-ltp = toplevel [ testSuites.ltp ];
-  suite-mmtests = toplevel [ testSuites.mmtests ];
-  suite-pynfs = toplevel [ testSuites.pynfs ];
-  suite-selftests = toplevel [ testSuites.selftests ];
-  suite-sysbench = toplevel [ testSuites.sysbench ];
-  suite-usertests = toplevel [ testSuites.usertests ];
 
   mounts-shares = toplevel [
     self.nixosModules.mounts.shares
@@ -95,8 +98,7 @@ in
     }
   ];
 
-  featured = toplevel [
-    self.nixosModules.default
-    { nixos-flake.monitoring.enable = true; }
-  ];
+  featured = toplevel (
+    [ self.nixosModules.default ] ++ builtins.concatMap enabled featuredProfiles
+  );
 }

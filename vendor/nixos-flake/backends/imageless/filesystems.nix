@@ -5,6 +5,10 @@
 # x-initrd.mount to every file system needed for boot at normal priority,
 # which would silently replace a default. Lists merge, so a configuration
 # can add options; taking one away needs lib.mkForce.
+let
+  # The virtiofs tag of each share, which the host's virtiofsd must export.
+  tags = (import ../../contract.nix).backend.shares;
+in
 {
   fileSystems = {
     "/" = {
@@ -16,7 +20,7 @@
     # The host's own store: read-only, so nothing in the guest can change or
     # delete a path the host relies on (see nix.nix).
     "/nix/store" = {
-      device = "store";
+      device = tags."/nix/store";
       fsType = "virtiofs";
       neededForBoot = true;
       options = [
@@ -27,7 +31,7 @@
     };
 
     "/lib/modules" = {
-      device = "modules";
+      device = tags."/lib/modules";
       fsType = "virtiofs";
       neededForBoot = true;
     };

@@ -17,19 +17,15 @@
 let
   cfg = config.nixos-flake.storage;
 
+  contract = import ../../contract.nix;
+
   # Mounted by the imageless backend itself (backends/imageless/filesystems.nix),
   # or beneath what it mounts.
-  reservedMountPoints = [
-    "/"
-    "/nix"
-    "/nix/store"
-    "/lib/modules"
-  ];
+  inherit (contract.backend) reservedMountPoints reservedMountPrefixes;
   isReserved =
     mountPoint:
     lib.elem mountPoint reservedMountPoints
-    || lib.hasPrefix "/nix/" mountPoint
-    || lib.hasPrefix "/lib/modules/" mountPoint;
+    || lib.any (prefix: lib.hasPrefix prefix mountPoint) reservedMountPrefixes;
 
   # nixos-flake.shares exists only when mounts/shares is imported too.
   shares = config.nixos-flake.shares or { };
@@ -137,11 +133,14 @@ let
       };
 
       fsType = lib.mkOption {
-        type = lib.types.nonEmptyStr;
+        type = lib.types.enum contract.storageFileSystems;
         example = "xfs";
         description = ''
           The file system type, passed to mount(8) and to
           `mkfs --type`. NixOS adds its tools (`boot.supportedFilesystems`).
+          Only file systems whose modules come with the kernel: ZFS and
+          bcachefs need out-of-tree modules, which the external kernel
+          cannot take.
         '';
       };
 

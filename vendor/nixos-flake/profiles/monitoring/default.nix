@@ -21,9 +21,8 @@ let
   out = cfg.outputDir;
 
   # Shared from the host by the flow (virtiofs tag "monitoring", nofail)
-  # when the monitoring profile is selected: f/nix/common/vm_config.py
-  # PROFILE_RESULT_SHARES.
-  shareDir = "/var/lib/monitoring";
+  # when the monitoring profile is selected (contract.nix).
+  shareDir = (import ../../contract.nix).profiles.monitoring.results;
 
   # Runs first, with the "+" prefix (systemd.service(5)), so that
   # ProtectSystem=strict does not stop it: creates the monitor's directory

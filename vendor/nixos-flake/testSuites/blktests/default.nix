@@ -103,7 +103,7 @@ in
       # Tests are named group/NNN: `blktests@block` or, escaped,
       # `blktests@block-001`.
       instance = "%I";
-      resultsDir = "/var/lib/blktests";
+      resultsDir = (import ../../contract.nix).testSuites.blktests.results;
       environment.BLKTESTS_TREE = "${pkgs.blktests}/lib/blktests";
     };
   };

@@ -20,7 +20,7 @@ let
   cfg = config.nixos-flake.testSuites.fstests;
   xfstests = pkgs.xfstests;
   # The host's share; what the host writes there for a run.
-  stateDir = "/var/lib/xfstests";
+  stateDir = (import ../../contract.nix).testSuites.fstests.results;
   checkEnv = "${stateDir}/check.env";
   bugOnAssert = "/sys/fs/xfs/debug/bug_on_assert";
 in

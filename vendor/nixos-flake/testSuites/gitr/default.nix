@@ -69,7 +69,7 @@ in
       suite = "gitr";
       description = "git's test suite built and run in";
       instance = "%f";
-      resultsDir = "/var/lib/gitr";
+      resultsDir = (import ../../contract.nix).testSuites.gitr.results;
       environment = {
         GITR_USER = cfg.user;
       }

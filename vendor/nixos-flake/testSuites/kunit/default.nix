@@ -21,7 +21,7 @@ in
   options.nixos-flake.testSuites.kunit = {
     resultsDir = lib.mkOption {
       type = lib.types.str;
-      default = "/var/lib/kunit";
+      default = (import ../../contract.nix).testSuites.kunit.results;
       description = ''
         Where `kunit@<suite|all>` files each run's results:
         <resultsDir>/<kernel release>/<timestamp>/<suite>.ktap,

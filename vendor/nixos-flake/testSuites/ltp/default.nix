@@ -48,7 +48,7 @@
     nixos-flake.testSuites.runners.ltp = {
       suite = "ltp";
       description = "LTP runtest file";
-      resultsDir = "/var/lib/ltp";
+      resultsDir = (import ../../contract.nix).testSuites.ltp.results;
       environment.LTPROOT = "/opt/ltp";
     };
 

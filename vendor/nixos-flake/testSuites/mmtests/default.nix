@@ -104,7 +104,7 @@ in
     nixos-flake.testSuites.runners.mmtests = {
       suite = "mmtests";
       description = "MMTests config";
-      resultsDir = "/var/lib/mmtests";
+      resultsDir = (import ../../contract.nix).testSuites.mmtests.results;
       environment.MMTESTS_DIR = cfg.directory;
     };
 

@@ -12,6 +12,7 @@
 
 let
   cfg = config.nixos-flake.testSuites.pynfs;
+  inherit ((import ../../contract.nix).testSuites.pynfs) results;
 in
 {
   imports = [
@@ -78,7 +79,7 @@ in
     nixos-flake.testSuites.runners.pynfs = {
       suite = "pynfs";
       description = "pynfs NFS server tests, NFS version";
-      resultsDir = "/var/lib/pynfs";
+      resultsDir = results;
       after = [ "nfs-server.service" ];
       environment.PYNFS_SERVER = cfg.server;
     };
@@ -87,7 +88,7 @@ in
     nixos-flake.testSuites.runners.nfstest = {
       suite = "nfstest";
       description = "NFStest NFS client tests, test";
-      resultsDir = "/var/lib/pynfs/nfstest";
+      resultsDir = "${results}/nfstest";
       after = [ "nfs-server.service" ];
       environment.NFSTEST_SERVER = cfg.nfstestServer;
     };

@@ -62,7 +62,7 @@
       suite = "kselftest";
       description = "kernel selftests collection";
       instance = "%I";
-      resultsDir = "/var/lib/kselftests";
+      resultsDir = (import ../../contract.nix).testSuites.selftests.results;
     };
   };
 }

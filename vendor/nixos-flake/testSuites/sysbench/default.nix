@@ -79,7 +79,7 @@ in
     nixos-flake.testSuites.runners.sysbench = {
       suite = "sysbench";
       description = "sysbench workload";
-      resultsDir = "/var/lib/sysbench";
+      resultsDir = (import ../../contract.nix).testSuites.sysbench.results;
       after =
         lib.optional (lib.elem "mariadb" cfg.databases) "mysql.service"
         ++ lib.optional (lib.elem "postgresql" cfg.databases) "postgresql.service";

@@ -46,7 +46,7 @@ in
     nixos-flake.testSuites.runners.usertests = {
       suite = "usertests";
       description = "the kernel's userspace test harnesses, harness";
-      resultsDir = "/var/lib/usertests";
+      resultsDir = (import ../../contract.nix).testSuites.usertests.results;
       environment.USERTESTS_TREE = cfg.kernelTree;
     };
   };
