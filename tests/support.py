@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from f.nix.common.library_contract import PROFILES, TEST_SUITES
 from f.nix.common.nix_command import nix_argv
-from f.nix.common.vm_config import PROFILES, TEST_SUITES
 from localflow.flow_runner import load_flow
 
 REPOSITORY = Path(__file__).resolve().parent.parent

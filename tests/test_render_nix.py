@@ -1,20 +1,18 @@
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from f.nix.build import render_config
 from f.nix.common.errors import FlowInputError, LibraryError
+from f.nix.common.library_contract import PROFILES, TEST_SUITES
 from f.nix.common.nix_syntax import nix_string, nix_string_list
-from f.nix.common.render_nix import (
-    SOURCE_VERSION,
-    TEMPLATE,
-    render_default,
-    render_flake,
-    source_version_suffix,
-)
-from f.nix.common.vm_config import PROFILES, SUITE_RESULT_SHARES, TEST_SUITES, parse_vm_config
+from f.nix.common.provenance import source_version_suffix
+from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
+from f.nix.common.vm_config import parse_vm_config, with_home_resolved
 from tests.support import LIBRARY, nix, nix_eval_json, public_key
 
 TEMPLATE_PATH = LIBRARY / TEMPLATE
@@ -38,6 +36,8 @@ def evaluate_default(text: str, tmp_path: Path) -> dict:
           testSuites = moduleSet "testSuites" {nix_string_list(list(TEST_SUITES))};
           mounts = moduleSet "mounts" [ "shares" "storage" ];
         }};
+        # The library's own function: the rendered file calls it.
+        nixos-flake.lib.sourceVersion = import {LIBRARY / "lib/source-version.nix"};
         fakePackage = name: {{ overrideAttrs = f: {{ inherit name; attrs = f {{ }}; }}; }};
         prev = builtins.listToAttrs (map (n: {{ name = n; value = fakePackage n; }}) [ "fio" "xfsprogs" "libbpf-tools" ]);
         pkgs = {{ strace = "pkgs.strace"; linuxPackages.cpupower = "pkgs.linuxPackages.cpupower"; }};
@@ -72,11 +72,17 @@ def test_featured_default_renders_every_featured_module(tmp_path):
         # Each suite that files results gets its results directory from the host,
         # and so do the monitoring profile's units.
         "shares": {
-            **{
-                mount_point: {"tag": suite, "options": ["nofail"]}
-                for suite, mount_point in SUITE_RESULT_SHARES.items()
-            },
+            "/var/lib/blktests": {"tag": "blktests", "options": ["nofail"]},
+            "/var/lib/gitr": {"tag": "gitr", "options": ["nofail"]},
+            "/var/lib/kselftests": {"tag": "selftests", "options": ["nofail"]},
+            "/var/lib/kunit": {"tag": "kunit", "options": ["nofail"]},
+            "/var/lib/ltp": {"tag": "ltp", "options": ["nofail"]},
+            "/var/lib/mmtests": {"tag": "mmtests", "options": ["nofail"]},
             "/var/lib/monitoring": {"tag": "monitoring", "options": ["nofail"]},
+            "/var/lib/pynfs": {"tag": "pynfs", "options": ["nofail"]},
+            "/var/lib/sysbench": {"tag": "sysbench", "options": ["nofail"]},
+            "/var/lib/usertests": {"tag": "usertests", "options": ["nofail"]},
+            "/var/lib/xfstests": {"tag": "fstests", "options": ["nofail"]},
         },
     }
     assert "users" not in evaluated and evaluated["nixpkgs"] is None
@@ -172,7 +178,8 @@ def test_an_override_of_a_local_tree_says_so_in_its_version(tmp_path):
 
 @pytest.mark.nix
 def test_the_version_suffix_is_what_nix_appends_for_real_flake_inputs(tmp_path):
-    """A path and a git input as nix locks and passes them; provenance's suffix agrees."""
+    """A path and a git input as nix locks and passes them to the library's sourceVersion;
+    provenance's Python twin agrees."""
     tree = tmp_path / "tree"
     tree.mkdir()
     (tree / "file.c").write_text("int x;\n")
@@ -182,16 +189,17 @@ def test_the_version_suffix_is_what_nix_appends_for_real_flake_inputs(tmp_path):
     git = ["git", "-C", str(repository), "-c", "user.name=t", "-c", "user.email=t@t"]
     for command in (["init", "-q"], ["add", "file.c"], ["commit", "-q", "-m", "one"]):
         subprocess.run([*git, *command], check=True)
-    definition = "\n".join(f"      {line}" for line in SOURCE_VERSION)
     flake = tmp_path / "flake"
     flake.mkdir()
+    # The library's function, beside the flake: pure evaluation reads no other path.
+    shutil.copy(LIBRARY / "lib/source-version.nix", flake / "source-version.nix")
     (flake / "flake.nix").write_text(
         f"""{{
   inputs.tree = {{ type = "path"; path = {nix_string(str(tree))}; flake = false; }};
   inputs.repository = {{ type = "git"; url = {nix_string(f"file://{repository}")}; flake = false; }};
   outputs = inputs:
     let
-{definition}
+      sourceVersion = import ./source-version.nix;
     in {{
       versions = {{
         tree = sourceVersion {{ version = "1.0"; }} inputs.tree;
@@ -309,11 +317,21 @@ def test_the_operators_home_is_shared_and_is_roots_home(tmp_path):
     ("worker_home", "expected"),
     [("/home/alice", "/home/alice"), ("/root", "/home/dev"), ("", "/home/dev")],
 )
-def test_home_dir_defaults_to_the_workers_home_under_home(monkeypatch, worker_home, expected):
-    monkeypatch.setenv("HOME", worker_home)
-    config = parse_vm_config(user_name="dev", home=True, home_dir="")
-    assert config.home_mount == expected
-    assert parse_vm_config(user_name="dev", home=False, home_dir="/home/x").home_mount is None
+def test_home_dir_defaults_to_the_workers_home_under_home(worker_home, expected):
+    config = with_home_resolved(parse_vm_config(user_name="dev", home=True), worker_home)
+    assert config.home_dir == config.home_mount == expected
+    off = parse_vm_config(user_name="dev", home=False, home_dir="/home/x")
+    assert with_home_resolved(off, "/home/alice").home_mount is None
+    given = parse_vm_config(user_name="dev", home=True, home_dir="/srv/me")
+    assert with_home_resolved(given, "/home/alice").home_mount == "/srv/me"
+
+
+def test_render_config_takes_the_home_dir_from_the_workers_home(workers_dir, monkeypatch):
+    monkeypatch.setenv("HOME", "/home/alice")
+    result = render_config.main(vm_name="h", profiles=[], test_suites=[], home=True)
+    text = (Path(result["config_dir"]) / "default.nix").read_text()
+    assert 'users.users.root.home = lib.mkForce "/home/alice";' in text
+    assert '"/home/alice" = {' in text
 
 
 def test_an_explicit_share_at_the_home_dir_wins():

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 
 from f.nix.build import render_config
 from f.nix.common.errors import FlowInputError
+from f.nix.common.library_contract import PROFILES, TEST_SUITES
 from f.nix.common.nix_syntax import nix_string
 from f.nix.common.render_nix import render_default
-from f.nix.common.vm_config import PROFILES, TEST_SUITES, parse_vm_config
+from f.nix.common.vm_config import parse_vm_config
 from tests.support import nix_eval_json, public_key
 
 # Any text Nix can hold: everything but NUL, surrogates included in no form

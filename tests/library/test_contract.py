@@ -6,7 +6,7 @@ import typing
 import pytest
 
 from f.nix.build import render_config
-from f.nix.common.vm_config import PROFILES, TEST_SUITES
+from f.nix.common.library_contract import PROFILES, TEST_SUITES
 from tests.support import CHECKS, LIBRARY, nix
 
 pytestmark = pytest.mark.nix

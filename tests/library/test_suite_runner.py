@@ -989,8 +989,8 @@ def test_a_summary_takes_only_the_four_statuses():
 
 
 def test_every_suite_files_results_where_its_unit_is_told_to():
-    """The suites' own defaults are the shares the flow mounts (vm_config)."""
-    from f.nix.common.vm_config import SUITE_RESULT_SHARES
+    """The suites' own defaults are the shares the flow mounts (the library's contract)."""
+    from f.nix.common.library_contract import RESULT_SHARES
 
     runner_shares = {
         "fstests": "fstests",
@@ -1007,7 +1007,7 @@ def test_every_suite_files_results_where_its_unit_is_told_to():
     }
     assert set(runner_shares) == set(SUITES)
     for name, suite in SUITES.items():
-        share = SUITE_RESULT_SHARES[runner_shares[name]]
+        share = RESULT_SHARES[runner_shares[name]]
         assert suite.results == share or suite.results.startswith(f"{share}/"), name
 
 

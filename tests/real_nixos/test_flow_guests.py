@@ -16,17 +16,16 @@ from pathlib import Path, PurePosixPath
 import pytest
 from suite_runner.suites import SUITES as RUNNER_SUITES
 
-from f.nix.common.nix_syntax import nix_string_list
-from f.nix.common.vm_config import (
+from f.nix.common.input_checks import check_user_name
+from f.nix.common.library_contract import (
     FEATURED_PROFILES,
     FEATURED_TEST_SUITES,
-    PROFILE_RESULT_SHARES,
     PROFILES,
+    RESULT_SHARES,
     SOURCE_INPUT_SUFFIX,
-    SUITE_RESULT_SHARES,
     TEST_SUITES,
-    check_user_name,
 )
+from f.nix.common.nix_syntax import nix_string_list
 from tests import kdevops_fstests
 from tests.real_nixos import eval_warnings
 from tests.real_nixos.boot_units import started_at_boot
@@ -456,14 +455,13 @@ def test_shares_become_virtiofs_mounts(guest):
         # The operator's home: a share with tag home, and root's home.
         shares[guest.inputs["home_dir"]] = "home"
         assert guest.config["users"]["root"]["home"] == guest.inputs["home_dir"]
-    for suite, mount_point in SUITE_RESULT_SHARES.items():
-        if suite in guest.test_suites:
+    for name, mount_point in RESULT_SHARES.items():
+        if name in guest.test_suites:
             # Results on the host; the suite's module creates the directory.
-            shares.setdefault(mount_point, {"tag": suite, "options": ["nofail"]})
+            shares.setdefault(mount_point, {"tag": name, "options": ["nofail"]})
             assert guest.has_tmpfile(f"d {mount_point} ")
-    for profile, mount_point in PROFILE_RESULT_SHARES.items():
-        if profile in guest.profiles:
-            shares.setdefault(mount_point, {"tag": profile, "options": ["nofail"]})
+        if name in guest.profiles:
+            shares.setdefault(mount_point, {"tag": name, "options": ["nofail"]})
     for mount_point, share in shares.items():
         tag, options = (
             (share, []) if isinstance(share, str) else (share["tag"], share.get("options", []))
@@ -828,7 +826,7 @@ def test_each_suites_runner_unit_files_its_results_in_the_suites_share(guest):
         assert program.startswith("/nix/store/") and program.endswith("/bin/suite-run")
         # The instance, escaped as the suite names it, and the share as results.
         assert arguments[0] == runner_suite and arguments[1] in ("%i", "%I", "%f")
-        assert arguments[2:] == ["--results", SUITE_RESULT_SHARES[suite]]
+        assert arguments[2:] == ["--results", RESULT_SHARES[suite]]
     if "pynfs" in guest.test_suites:
         # NFStest's unit files its runs inside the pynfs share.
         nfstest = guest.config["runners"]["nfstest"]["ExecStart"].split()

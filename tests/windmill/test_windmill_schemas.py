@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from f.nix.common.vm_config import FEATURED_PROFILES, HOST_NAME, PROFILES, TEST_SUITES
+from f.nix.common.input_checks import HOST_NAME
+from f.nix.common.library_contract import FEATURED_PROFILES, PROFILES, TEST_SUITES
 from localflow import flow_runner
 from tests.support import FLOW_FILE, REPOSITORY, STEPS, flow_inputs, stub_nixpkgs_ref
 from tests.windmill.conftest import run_node_tool

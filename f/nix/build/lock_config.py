@@ -1,16 +1,12 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
 # anyio==4.16.0
 # certifi==2026.5.20
 # h11==0.16.0
 # httpcore==1.0.9
 # httpx==0.28.1
 # idna==3.13
-# pydantic==2.13.4
-# pydantic-core==2.46.4
 # typing-extensions==4.16.0
-# typing-inspection==0.4.2
 # wmill==1.850.0
 """Step 2 of f/nix/build: pin the per-VM flake's inputs in its flake.lock.
 

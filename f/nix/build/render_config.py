@@ -36,7 +36,7 @@ from f.nix.common.library import library_dir
 from f.nix.common.managed_key import with_managed_key
 from f.nix.common.raw_inputs import check_flow_inputs
 from f.nix.common.render_nix import TEMPLATE, render_default, render_flake
-from f.nix.common.vm_config import parse_vm_config
+from f.nix.common.vm_config import parse_vm_config, with_home_resolved
 from f.nix.common.vm_lease import vm_lease
 from f.nix.common.vm_state import save_state
 from f.nix.common.worker_policy import check_path_source
@@ -122,6 +122,8 @@ def main(
         home=home,
         home_dir=home_dir,
     )
+    # home_dir left empty: the worker's $HOME when under /home, else /home/<user_name>.
+    config = with_home_resolved(config, os.environ.get("HOME", ""))
     for index, override in enumerate(config.overrides):
         if override.is_path:
             check_path_source(f"overrides[{index}].src", override.src)

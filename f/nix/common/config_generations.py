@@ -1,10 +1,5 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
-# pydantic==2.13.4
-# pydantic-core==2.46.4
-# typing-extensions==4.16.0
-# typing-inspection==0.4.2
 """Per-VM configs as immutable generations behind one symlink.
 
 The VM's link (``Workspace.config_dir``) points to one generation directory

@@ -1,10 +1,5 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
-# pydantic==2.13.4
-# pydantic-core==2.46.4
-# typing-extensions==4.16.0
-# typing-inspection==0.4.2
 """Reading a flake.lock: which inputs it pins, and to what."""
 
 import json
@@ -15,7 +10,7 @@ from urllib.parse import unquote
 
 from f.nix.common.atomic_files import read_json_object
 from f.nix.common.errors import NixCommandError, StalePinError
-from f.nix.common.vm_config import SOURCE_INPUT_SUFFIX
+from f.nix.common.library_contract import SOURCE_INPUT_SUFFIX
 
 # The per-VM flake's inputs: the library, and nixpkgs through it.
 LIBRARY_INPUT = "nixos-flake"

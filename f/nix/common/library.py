@@ -9,7 +9,8 @@ not know their file), far from any checkout of this repository. Local runners
 ``vendor/nixos-flake`` themselves.
 
 The flow uses no library but its own: the library declares, in
-``flow-contract.json``, the contract it keeps with this flow and its version,
+``flow-contract.json`` (its ``contract.nix`` exported), the contract it keeps
+with this flow and its version,
 and a library that does not (upstream kdevops-ng's own, at
 ``$VENDOR_DIR/nixos-flake``, has no kunit or usertests suites, no kernel
 stand-in, no bootspec extensions) is refused before nix runs.
@@ -21,13 +22,12 @@ from pathlib import Path
 from f.nix.common.atomic_files import read_json_object
 from f.nix.common.errors import LibraryError
 from f.nix.common.flake_ref import check_flake_safe_path
+from f.nix.common.library_contract import CONTRACT
+from f.nix.common.library_contract import VERSION as CONTRACT_VERSION
 from f.nix.common.windmill_env import in_windmill_job_hint, worker_variable
 
+# The library's contract.nix, exported by dev/generate-contract.
 CONTRACT_FILE = "flow-contract.json"
-CONTRACT = "nix-build-flow"
-# Raised with the library's own flow-contract.json whenever the steps come to
-# depend on something new of the library (2: nixosModules.mounts.storage).
-CONTRACT_VERSION = 2
 WHAT_TO_SET = (
     "set NIXOS_FLAKE_DIR to the absolute path of a copy of this repository's "
     "vendor/nixos-flake on the worker"

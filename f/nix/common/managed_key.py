@@ -1,10 +1,5 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
-# pydantic==2.13.4
-# pydantic-core==2.46.4
-# typing-extensions==4.16.0
-# typing-inspection==0.4.2
 """The worker-managed SSH key, trusted in every guest beside the caller's keys.
 
 Upstream kdevops-ng keeps a host-local System workbench (``$SYSTEM_DIR``,
@@ -16,8 +11,8 @@ through the worker's WHITELIST_ENVS.
 from pathlib import Path
 
 from f.nix.common.errors import FlowInputError
+from f.nix.common.input_checks import check_ssh_public_key
 from f.nix.common.joblog import log
-from f.nix.common.vm_config import check_ssh_public_key
 from f.nix.common.windmill_env import listed_but_unset_sentence, worker_variable
 
 KEY_FILE = Path("ssh") / "id_ed25519.pub"

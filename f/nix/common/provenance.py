@@ -1,16 +1,12 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
 # anyio==4.16.0
 # certifi==2026.5.20
 # h11==0.16.0
 # httpcore==1.0.9
 # httpx==0.28.1
 # idna==3.13
-# pydantic==2.13.4
-# pydantic-core==2.46.4
 # typing-extensions==4.16.0
-# typing-inspection==0.4.2
 # wmill==1.850.0
 """Provenance: exactly what a VM's closure was made from, for a bug report.
 
@@ -20,6 +16,7 @@ version that built it and the inputs the run was given: one paste answers
 """
 
 import dataclasses
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -34,11 +31,22 @@ from f.nix.common.flake_lock import (
     read_lock,
     source_inputs,
 )
+from f.nix.common.library_contract import SOURCE_INPUT_SUFFIX
 from f.nix.common.nix_command import nix_version
-from f.nix.common.render_nix import source_version_suffix
-from f.nix.common.vm_config import SOURCE_INPUT_SUFFIX
 from f.nix.common.vm_state import load_state
 from f.nix.common.workspace import Workspace
+
+
+def source_version_suffix(locked: dict) -> str:
+    """What the library's sourceVersion (vendor/nixos-flake/lib/source-version.nix) appends
+    to an overridden package's version, from its input as flake.lock locks it: "+g" and the
+    commit's first 7 hex digits for a git source, else "+src." and the first 7 of the
+    sha256 of its narHash. tests/test_provenance.py evaluates the Nix function on the same
+    inputs and compares."""
+    rev = locked.get("rev")
+    if rev:
+        return f"+g{rev[:7]}"
+    return "+src." + hashlib.sha256(locked["narHash"].encode()).hexdigest()[:7]
 
 
 def _described(locked: dict) -> dict:

@@ -12,20 +12,12 @@ edits: the ``nixos-flake`` url and one ``<pkg>-src`` input per source
 override. ``default.nix`` is composed from a VmConfig.
 """
 
-import hashlib
 from pathlib import Path
 
 from f.nix.common.errors import LibraryError
+from f.nix.common.library_contract import RESULT_SHARE_OPTIONS, RESULT_SHARES
 from f.nix.common.nix_syntax import nix_attr, nix_attr_path, nix_string, nix_string_list
-from f.nix.common.vm_config import (
-    PROFILE_RESULT_SHARES,
-    SUITE_RESULT_SHARE_OPTIONS,
-    SUITE_RESULT_SHARES,
-    Share,
-    SourceOverride,
-    Storage,
-    VmConfig,
-)
+from f.nix.common.vm_config import Share, SourceOverride, Storage, VmConfig
 
 TEMPLATE = Path("templates/imageless/flake.nix")
 LIBRARY_URL_PLACEHOLDER = '"path:/path/to/nixos-flake"'
@@ -97,11 +89,10 @@ def _all_shares(config: VmConfig) -> dict[str, Share]:
         shares.setdefault(config.home_mount, Share(tag=HOME_TAG))
     # Suite and profile names do not overlap: each selected one with results
     # gets its share, tagged with its name.
-    result_shares = SUITE_RESULT_SHARES | PROFILE_RESULT_SHARES
     for name in (*config.test_suites, *config.profiles):
-        if name in result_shares:
-            options = list(SUITE_RESULT_SHARE_OPTIONS)
-            shares.setdefault(result_shares[name], Share(tag=name, options=options))
+        if name in RESULT_SHARES:
+            options = list(RESULT_SHARE_OPTIONS)
+            shares.setdefault(RESULT_SHARES[name], Share(tag=name, options=options))
     return {
         mount_point: share
         for mount_point, share in shares.items()
@@ -192,31 +183,6 @@ def _extra_packages(config: VmConfig) -> list[str]:
     return _block("environment.systemPackages = [", packages, "];")
 
 
-# What an overridden package's version says, unless the override sets one:
-# the recipe's release, then "+g<commit>" for a git source or "+src.<digest>"
-# (of its content) for a local tree. "+" starts build metadata in semver and
-# a local version in PEP 440, so version-checking builds still take it.
-SOURCE_VERSION = [
-    "sourceVersion =",
-    "  old: source:",
-    '  "${old.version or "0"}+"',
-    "  + (",
-    "    if source ? shortRev then",
-    '      "g${source.shortRev}"',
-    "    else",
-    '      "src.${builtins.substring 0 7 (builtins.hashString "sha256" source.narHash)}"',
-    "  );",
-]
-
-
-def source_version_suffix(locked: dict) -> str:
-    """What sourceVersion appends, from the input as flake.lock locks it (for provenance)."""
-    rev = locked.get("rev")
-    if rev:
-        return f"+g{rev[:7]}"
-    return "+src." + hashlib.sha256(locked["narHash"].encode()).hexdigest()[:7]
-
-
 def _overrides(config: VmConfig) -> list[str]:
     if not config.overrides:
         return []
@@ -225,7 +191,8 @@ def _overrides(config: VmConfig) -> list[str]:
         source = nix_attr_path("inputs", override.input_name)
         settings = [f"src = {source};"]
         if "version" not in override.attrs:
-            settings.append(f"version = sourceVersion old {source};")
+            # The library's rule: <release>+g<commit>, or +src.<digest> for a local tree.
+            settings.append(f"version = nixos-flake.lib.sourceVersion old {source};")
         settings += [
             f"{nix_attr(name)} = {nix_string(value)};"
             for name, value in sorted(override.attrs.items())
@@ -236,15 +203,7 @@ def _overrides(config: VmConfig) -> list[str]:
             settings,
             "});",
         )
-    overlay = [
-        "(",
-        f"{INDENT}final: prev:",
-        f"{INDENT}let",
-        *(f"{INDENT * 2}{line}" for line in SOURCE_VERSION),
-        f"{INDENT}in",
-        *_block(f"{INDENT}{{", [f"{INDENT}{line}" for line in entries], f"{INDENT}}}"),
-        ")",
-    ]
+    overlay = _block("(", ["final: prev:", *_block("{", entries, "}")], ")")
     # mkAfter: the library's own overlay, which makes these recipes accept a
     # new src, must apply first.
     return _block("nixpkgs.overlays = lib.mkAfter [", overlay, "];")

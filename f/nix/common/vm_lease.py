@@ -1,10 +1,5 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
-# pydantic==2.13.4
-# pydantic-core==2.46.4
-# typing-extensions==4.16.0
-# typing-inspection==0.4.2
 """One flow run at a time per VM: a lease held from render to the end of build.
 
 The second run on a VM fails at once instead of waiting. Runs that share a VM

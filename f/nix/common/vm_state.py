@@ -1,10 +1,5 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
-# pydantic==2.13.4
-# pydantic-core==2.46.4
-# typing-extensions==4.16.0
-# typing-inspection==0.4.2
 """What the last lock and build of a VM were made from, so unchanged re-runs skip nix.
 
 A generation's three files pin everything its build depends on (every

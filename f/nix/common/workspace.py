@@ -1,10 +1,5 @@
 # py311
 # requirements:
-# annotated-types==0.7.0
-# pydantic==2.13.4
-# pydantic-core==2.46.4
-# typing-extensions==4.16.0
-# typing-inspection==0.4.2
 """The per-VM workspaces of this worker: the one module that knows their layout.
 
 Under ``$WORKERS_DIR/$WORKER_INDEX/nix/`` (the *nix root*)::
@@ -35,7 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from f.nix.common.errors import FlowInputError
 from f.nix.common.flake_ref import check_flake_safe_path
-from f.nix.common.vm_config import check_vm_name
+from f.nix.common.input_checks import check_vm_name
 from f.nix.common.windmill_env import in_windmill_job, in_windmill_job_hint, worker_variable
 
 GENERATIONS = ".generations"
