@@ -151,7 +151,7 @@ def localflow_argv(inputs: dict) -> list[str]:
 
 
 def run_localflow(inputs: dict, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The README's local runner on the f/nix/build flow, as a user runs it."""
+    """The local runner on the f/nix/build flow, as docs/development.rst has a user run it."""
     return subprocess.run(
         localflow_argv(inputs),
         cwd=REPOSITORY,

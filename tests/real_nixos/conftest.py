@@ -1,4 +1,4 @@
-"""Fixtures for evaluating on real NixOS trees (README.rst, "Evaluating on a real NixOS"),
+"""Fixtures for evaluating on real NixOS trees (docs/development.rst, "Evaluating on a real NixOS"),
 and the table of what evaluated, printed at the end of the run.
 
 $NIXPKGS is the tree every test must pass on (a release the library supports);
@@ -21,7 +21,7 @@ HOW_TO_GET_A_TREE = (
     "by itself; or point NIXPKGS at a nixpkgs tree (NixOS 26.05 or newer, Nix 2.18 or newer), "
     "e.g. NIXPKGS=/srv/nixpkgs-26.05 dev/current-nix dev/real-nixos. Without network, a NixOS "
     "26.05 tree can be extracted from the repository rae-hill/homelab with dev/extract-git-tree "
-    "(README.rst, 'Evaluating on a real NixOS')"
+    "(docs/development.rst, 'Evaluating on a real NixOS')"
 )
 
 TABLE = EvaluationTable()

@@ -1,4 +1,4 @@
-"""A stand-in for the few Windmill API routes the CLI and the README's curl call touch.
+"""A stand-in for the few Windmill API routes the CLI and docs/operating.rst's curl call touch.
 
 It listens on 127.0.0.1 only, on a free port, answers from memory, records every
 request, and shuts itself down after ``lifetime`` seconds even if nobody stops it.

@@ -100,7 +100,7 @@ def test_result_keys_read_from_the_subflow_are_returned(workers_dir):
     assert argv[argv.index("-initrd") + 1] == result["initrd"]
     append = argv[argv.index("-append") + 1].split()
     assert append[0] == f"init={result['init']}"
-    # A root= whatever kernel_params hold (README.rst, "The kernel command line").
+    # A root= whatever kernel_params hold (docs/design/guest.rst, "The kernel command line").
     assert len([param for param in append if param.startswith("root=")]) == 1
     assert booted["toplevel"] == result["toplevel"]
     assert booted["virtiofs"] == {"store": "/nix/store", "modules": "/srv/modules"}

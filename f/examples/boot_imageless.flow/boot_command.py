@@ -26,7 +26,7 @@ def main(
         tag = share if isinstance(share, str) else share["tag"]
         if tag not in tags:
             tags.append(tag)
-    # The guest needs init= and a root= on the command line (README.rst, "The
+    # The guest needs init= and a root= on the command line (docs/design/guest.rst, "The
     # kernel command line"); kernel_params carry NixOS's root=fstab and may
     # be empty.
     params = list(kernel_params)

@@ -8,8 +8,8 @@
 
   networking.hostName = lib.mkDefault "imageless";
 
-  # Units a throwaway guest would start at boot for nothing (README.rst of
-  # the flow lists what it starts): systemd-oomd acts on no slice unless told
+  # Units a throwaway guest would start at boot for nothing (the flow's
+  # docs/design/guest.rst lists what it starts): systemd-oomd acts on no slice unless told
   # to (systemd.oomd.enable*Slice, nixos/modules/system/boot/systemd/oomd.nix);
   # the root is a tmpfs and the store a read-only share, so fstrim finds
   # nothing to trim; and logs go to the journal on that tmpfs, with nothing
