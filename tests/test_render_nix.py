@@ -1,5 +1,4 @@
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -62,7 +61,16 @@ def test_featured_default_renders_every_featured_module(tmp_path):
         "profiles.build-tools",
         "profiles.devel",
         "profiles.monitoring",
-        *(f"testSuites.{suite}" for suite in TEST_SUITES),
+        "testSuites.blktests",
+        "testSuites.fstests",
+        "testSuites.gitr",
+        "testSuites.kunit",
+        "testSuites.ltp",
+        "testSuites.mmtests",
+        "testSuites.pynfs",
+        "testSuites.selftests",
+        "testSuites.sysbench",
+        "testSuites.usertests",
         "mounts.shares",
     ]
     assert evaluated["networking"] == {"hostName": "demo"}
@@ -173,7 +181,8 @@ def test_an_override_of_a_local_tree_says_so_in_its_version(tmp_path):
     evaluated = evaluate_default(render_default(config), tmp_path)
     version = evaluated["nixpkgs"]["overlays"][0]["fio"]["attrs"]["version"]
     assert version == "0" + source_version_suffix({"narHash": FAKE_NAR_HASH})
-    assert re.fullmatch(r"0\+src\.[0-9a-f]{7}", version)
+    # The first 7 hex digits of the sha256 of FAKE_NAR_HASH.
+    assert version == "0+src.07d9662"
 
 
 @pytest.mark.nix
