@@ -43,4 +43,4 @@ def test_what_the_guest_was_booted_with_needs_a_restart():
 def test_without_a_previous_build_it_is_unknown():
     plan = switch_plan("/nix/store/c-nixos-system", None, BOOTED)
     assert plan["restart_needed_for"] is None
-    assert plan["command"] == switch_command("/nix/store/c-nixos-system")
+    assert plan["command"] == ["/nix/store/c-nixos-system/bin/switch-to-configuration", "test"]
