@@ -420,7 +420,19 @@ def test_an_unknown_suite_is_refused_with_the_known_ones(guest):
     completed = guest.run("nosuchsuite", "x")
     assert completed.returncode == 2
     assert "invalid choice: 'nosuchsuite'" in completed.stderr
-    for name in SUITES:
+    for name in (
+        "blktests",
+        "fstests",
+        "gitr",
+        "kselftest",
+        "kunit",
+        "ltp",
+        "mmtests",
+        "nfstest",
+        "pynfs",
+        "sysbench",
+        "usertests",
+    ):
         assert name in completed.stderr
 
 
