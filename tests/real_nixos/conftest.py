@@ -12,9 +12,17 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.real_nixos.guests import (
+    CONFIGS,
+    GUEST_PARAMS,
+    Guest,
+    guest_id,
+    read_guest,
+    run_flow,
+)
 from tests.real_nixos.table import EvaluationTable, early_assertions_summary
 from tests.real_nixos.wrapped_tree import CommandFailed, Tree, revision_from_environment, wrap_tree
-from tests.support import HAVE_NIX, NIX_MISSING
+from tests.support import HAVE_NIX, NIX_MISSING, flow_inputs
 
 HOW_TO_GET_A_TREE = (
     "NIXPKGS is not set: `dev/current-nix dev/real-nixos` takes the trees in ../shared/nixpkgs "
@@ -148,3 +156,23 @@ def early_warning(real_tree, table, tmp_path_factory) -> EarlyWarning:
     early = EarlyWarning(table, tree)
     table.column(early.column)
     return early
+
+
+# Each guest (guests.py) is evaluated once per session and tree: session scope, so that pytest
+# runs every test of one guest, whatever its module, before it evaluates the next.
+@pytest.fixture(scope="session", params=GUEST_PARAMS, ids=guest_id)
+def guest(request, real_tree, early_warning, tmp_path_factory, table) -> Guest:
+    name, which = request.param
+    if which == "next":
+        if early_warning.tree is None:
+            pytest.skip("NIXPKGS_NEXT is not set: no early-warning tree")
+        tree, column, strict = early_warning.tree, early_warning.column, False
+    else:
+        tree, column, strict = real_tree, "", True
+    nixpkgs = tree.reference
+    scratch = tmp_path_factory.mktemp(guest_id(request.param))
+    inputs = {"vm_name": name.replace(" ", "-"), **CONFIGS[name](scratch / "sources")}
+    with table.row(f"flow: {name}", column, strict=strict):
+        result = run_flow(flow_inputs(**inputs, nixpkgs=nixpkgs, dry_run=True), scratch / "workers")
+        config = read_guest(result["config_dir"])
+    return Guest(name, inputs, result, config, tree)
