@@ -65,7 +65,7 @@ def assert_monitor_units(monitoring: dict, out: str) -> dict[str, list[str]]:
 
 def libbpf_argv(argv: list[str], libbpf_tools: str, tool: str) -> tuple[list[str], list[str]]:
     """monitor-exec's own arguments and the tool's, checking the tool is the one configured."""
-    assert argv[0].startswith("/nix/store/") and argv[0].endswith("-monitor-exec")
+    assert argv[0].startswith("/nix/store/") and argv[0].endswith("-monitor-exec/bin/monitor-exec")
     separator = argv.index("--")
     assert argv[separator + 1] == f"{libbpf_tools}/bin/{tool}-libbpf"
     return argv[1:separator], argv[separator + 2 :]
