@@ -11,6 +11,7 @@ from tests.support import (
     OFFLINE_NIX_CONFIG,
     REPOSITORY,
     STUB_SANDBOX_PATHS,
+    cannot_build,
     explain_stub_build_failure,
     nix,
     run_steps,
@@ -90,3 +91,40 @@ def test_an_untrusted_user_is_told_what_to_change():
     assert "extra-sandbox-paths = /usr? /lib? /lib64? /bin/sh=" in message
     assert "/etc/nix/nix.conf" in message and "trusted-users" in message
     assert "mkdir: command not found" in message
+
+
+# Nix 2.34.8 (the dev/current-nix --sid root, 2026-12-05) building the probe with a
+# builder that cannot find mkdir: the reason is a line of its own after "Cannot build".
+CANNOT_BUILD = """\
+this derivation will be built:
+  /nix/store/fg7hj83faab86sm2jk7084ak694ahznx-stub-builder-probe.drv
+building '/nix/store/fg7hj83faab86sm2jk7084ak694ahznx-stub-builder-probe.drv'...
+error: Cannot build '/nix/store/fg7hj83faab86sm2jk7084ak694ahznx-stub-builder-probe.drv'.
+       Reason: builder failed with exit code 127.
+       Output paths:
+         /nix/store/pm66p4n7rrbx9nra659snx3l5ifym23p-stub-builder-probe
+       Last 1 log lines:
+       > sh: line 1: mkdir: command not found
+       For full logs, run:
+         nix log /nix/store/fg7hj83faab86sm2jk7084ak694ahznx-stub-builder-probe.drv
+"""
+
+
+def test_nix_2_34s_reason_line_is_kept():
+    message = explain_stub_build_failure(CANNOT_BUILD)
+    said = message.split("nix said: ", 1)[1]
+    assert said == (
+        "error: Cannot build "
+        "'/nix/store/fg7hj83faab86sm2jk7084ak694ahznx-stub-builder-probe.drv'. | "
+        "Reason: builder failed with exit code 127. | "
+        "> sh: line 1: mkdir: command not found"
+    )
+
+
+def test_a_test_that_cannot_build_skips_and_fails_where_builds_are_required(monkeypatch):
+    monkeypatch.delenv("STUB_BUILDS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no sandbox"):
+        cannot_build("no sandbox")
+    monkeypatch.setenv("STUB_BUILDS", "required")
+    with pytest.raises(pytest.fail.Exception, match="STUB_BUILDS=required: no sandbox"):
+        cannot_build("no sandbox")
