@@ -103,14 +103,26 @@ def cannot_build(reason: str) -> None:
     pytest.skip(reason)
 
 
+# What nix prints around a failed build that says nothing of why; nix 2.34 gives the
+# reason on lines of their own after "error: Cannot build", so those lines are kept.
+_NIX_BUILD_NOISE = (
+    "this derivation",
+    "/nix/",
+    "building '",
+    "Output paths:",
+    "last ",
+    "Last ",
+    "For full logs",
+    "nix-store -l",
+    "nix log",
+)
+
+
 def explain_stub_build_failure(stderr: str) -> str:
     """What to change so that the stub builders can run, from the failed probe's stderr."""
     setting = "extra-sandbox-paths = " + " ".join(STUB_SANDBOX_PATHS)
     said = [line.strip() for line in stderr.splitlines()]
-    # nix 2.34 says why on its own lines after "error: Cannot build": keep those too.
-    noise = ("this derivation", "/nix/", "building '", "Output paths:", "last ", "Last ")
-    noise += ("For full logs", "nix-store -l", "nix log")
-    said = [line for line in said if line and not line.startswith(noise)][-6:]
+    said = [line for line in said if line and not line.startswith(_NIX_BUILD_NOISE)][-6:]
     if "not a trusted user" in stderr:
         cause = (
             "nix's sandbox is on and the nix daemon ignores extra-sandbox-paths from you, "

@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 from f.nix.common.library_contract import RESULT_SHARES, TEST_SUITES
-from tests.support import REPOSITORY
+from tests.support import LIBRARY, REPOSITORY
 
 LIBRARY_DESIGN = REPOSITORY / "docs" / "design" / "library.rst"
-SUITES_README = REPOSITORY / "vendor" / "nixos-flake" / "testSuites" / "README.md"
+SUITES_README = LIBRARY / "testSuites" / "README.md"
 
 # Paths under /var/lib that the docs may name and that are not results shares.
 NOT_RESULTS = {
@@ -30,7 +30,7 @@ def prose_files() -> list[Path]:
             REPOSITORY / "f" / "nix" / "build" / "flow.yaml",
             *(REPOSITORY / "docs").rglob("*.rst"),
             *(REPOSITORY / "docs").rglob("*.md"),
-            *(REPOSITORY / "vendor" / "nixos-flake").rglob("*.md"),
+            *LIBRARY.rglob("*.md"),
         ]
     )
 
@@ -59,9 +59,9 @@ def test_the_design_doc_lists_every_suite_closure_test_suites_takes():
 
 
 def test_the_suites_readme_has_a_section_per_suite_naming_its_results_directory():
+    # Each "### <suite> (...)" section, up to the next "## " heading.
     sections = re.split(r"^### ", SUITES_README.read_text(), flags=re.M)[1:]
-    named = {section.split(" ", 1)[0]: section for section in sections}
+    named = {section.split(" ", 1)[0]: section.split("\n## ", 1)[0] for section in sections}
     assert tuple(named) == TEST_SUITES
     for suite, section in named.items():
-        section = section.split("\n## ", 1)[0]
         assert re.search(rf"`{re.escape(RESULT_SHARES[suite])}[`/]", section), suite
